@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+
+/** A CLI command module: registers its commands on the program. Keep top-level imports light. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Each module owns one command family. */
+export async function registerAll(program: Command): Promise<void> {
+  const modules: Array<Promise<{ register: RegisterCommand }>> = [
+    // command modules are added here, one line each
+  ];
+  for (const mod of await Promise.all(modules)) mod.register(program);
+}
