@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import type { SandboxTenantView } from '../tenant/types.js';
 
 /**
  * The contract between the sandbox kit (server, fault injection, rate limiting, stats) and each emulator.
@@ -61,4 +62,41 @@ export interface EmulatorDefinition {
   serverErrorResponse(c: Context): Response;
   /** Environment variables that point Arx at this emulator, given the base URL it listens on. */
   env(baseUrl: string): Record<string, string>;
+}
+
+/** Control routes served under `/_sandbox/` (e.g. Wiz's `POST /_sandbox/advance`): no stats, faults or limits. */
+export interface EmulatorControl {
+  /** Extra routes, mounted at `/_sandbox`. */
+  control?: Hono;
+  /** Switches this emulator understands (name -> what it changes), for `--faults` validation and help. */
+  switches?: Record<string, string>;
+}
+
+/** Everything an emulator factory may use: the shared tenant and seeded randomness. */
+export interface SandboxContext {
+  seed: number;
+  tenant: SandboxTenantView;
+  random(): number;
+}
+
+/** Builds one emulator. `src/sandbox/emulators.ts` lists them all. */
+export type EmulatorFactory = (ctx: SandboxContext) => EmulatorDefinition & EmulatorControl;
+
+/** The rate-limit state of the current request, set by the kit for services that report it in headers. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  windowSeconds: number;
+  retryAfterSeconds: number;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by handlers so `operationOf` can name the request. */
+    operation: string;
+    /** The request body as the kit read it: parsed JSON, form fields as an object, or undefined. */
+    sandboxBody: unknown;
+    /** Set by the kit when a rate limit is active. */
+    rateLimit: RateLimitState;
+  }
 }
