@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Each vendor's documented request limits, as the seed of the rate governor's token buckets. Numbers come
+ * from `api-contracts.md` (Wiz §1.7, Jira §2.7, Slack §3.3, PagerDuty §4.1/§4.2, Qualys §5.4, ServiceNow §6);
+ * where the vendor publishes no number we stay below what well-behaved clients use and say so. Every entry
+ * can be overridden per connector in arx.yaml (`connectors.<name>.rate_limits`).
+ */
+export interface RateLimitSpec {
+  /** Requests allowed per `perSeconds`. */
+  requests: number;
+  perSeconds: number;
+  /** Bucket capacity: how many calls may go out back to back. Defaults to `requests`. */
+  burst?: number;
+  /** Calls allowed in flight at once (Qualys answers 409 beyond its concurrency limit). */
+  concurrency?: number;
+  /** `key`: one bucket per request key (Slack `chat.postMessage` is limited per channel). */
+  scope?: 'endpoint' | 'key';
+}
+
+export interface ToolRateLimits {
+  /** Applies to every endpoint without its own entry; each endpoint still gets its own bucket. */
+  default: RateLimitSpec;
+  endpoints?: Record<string, RateLimitSpec>;
+}
+
+export const VENDOR_RATE_LIMITS: Record<string, ToolRateLimits> = {
+  // Wiz publishes no per-service-account number (§1.7 [unconfirmed]); bridges in the wild cap at 3 req/s.
+  wiz: { default: { requests: 3, perSeconds: 1 } },
+  // Jira: API-token traffic is governed by per-second burst limits per tenant + endpoint + method (§2.7);
+  // Atlassian publishes no number, so 10/s per endpoint is a conservative guess.
+  jira: { default: { requests: 10, perSeconds: 1 } },
+  // Slack: limits are per method per workspace by tier (§3.3); unknown methods get Tier 3.
+  slack: {
+    default: { requests: 50, perSeconds: 60, burst: 10 },
+    endpoints: {
+      'conversations.list': { requests: 20, perSeconds: 60, burst: 5 }, // Tier 2
+      // about one message per second per channel, short bursts tolerated
+      'chat.postMessage': { requests: 1, perSeconds: 1, burst: 3, scope: 'key' },
+      'chat.update': { requests: 50, perSeconds: 60, burst: 10 }, // Tier 3
+    },
+  },
+  // PagerDuty Events v2: about 120 events/min per integration key (sliding 60 s window, §4.1).
+  // REST: 960 req/min per API key (§4.2); POST /incidents is "heavily rate limited" with no number given.
+  pagerduty: {
+    default: { requests: 960, perSeconds: 60, burst: 16 },
+    endpoints: {
+      'events.enqueue': { requests: 120, perSeconds: 60, burst: 20 },
+      'incidents.create': { requests: 60, perSeconds: 60, burst: 5 },
+    },
+  },
+  // Qualys: per-subscription defaults; 300 calls per 3600 s with concurrency 2 is the example seen (§5.4).
+  qualys: { default: { requests: 300, perSeconds: 3600, burst: 10, concurrency: 2 } },
+  // ServiceNow: limits are per-instance admin rules with no default (§6); 10/s keeps well clear of common rules.
+  servicenow: { default: { requests: 10, perSeconds: 1 } },
+};
+
+/** Used for a tool that has no entry above (a new connector before its limits are known). */
+export const FALLBACK_RATE_LIMIT: RateLimitSpec = { requests: 5, perSeconds: 1 };
+
+/**
+ * One override in arx.yaml, `connectors.<name>.rate_limits.<endpoint|default>`:
+ * `{ requests: 100, per_seconds: 60, burst?: 10, concurrency?: 2 }`.
+ */
+export const rateLimitOverrideSchema = z
+  .object({
+    requests: z.number().positive(),
+    per_seconds: z.number().positive().default(1),
+    burst: z.number().int().positive().optional(),
+    concurrency: z.number().int().positive().optional(),
+  })
+  .strict();
+export type RateLimitOverride = z.input<typeof rateLimitOverrideSchema>;
+
+/** `connectors.<name>.rate_limits`: keys are endpoint names, or `default` for the tool's default. */
+export const rateLimitOverridesSchema = z.record(z.string(), rateLimitOverrideSchema);
+/** Overrides for every tool: `{ [tool]: { [endpoint | 'default']: override } }`. */
+export type RateLimitOverrides = Record<string, Record<string, RateLimitOverride>>;
+
+/** The limit that applies to one endpoint of one tool, with arx.yaml overrides applied over the vendor table. */
+export function resolveRateLimit(
+  tool: string,
+  endpoint: string,
+  overrides: RateLimitOverrides = {},
+  table: Record<string, ToolRateLimits> = VENDOR_RATE_LIMITS,
+): RateLimitSpec {
+  const vendor = table[tool];
+  const seeded = vendor?.endpoints?.[endpoint] ?? vendor?.default ?? FALLBACK_RATE_LIMIT;
+  const override = overrides[tool]?.[endpoint] ?? overrides[tool]?.default;
+  if (!override) return seeded;
+  return {
+    requests: override.requests,
+    perSeconds: override.per_seconds ?? 1,
+    burst: override.burst,
+    concurrency: override.concurrency ?? seeded.concurrency,
+    scope: seeded.scope,
+  };
+}
