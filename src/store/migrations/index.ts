@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as core from './0001_core.js';
+
+/**
+ * Every migration, in order. Names sort lexically and are recorded in `kysely_migration`: never rename
+ * or edit an applied one; add a new file and one line here.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_core': core,
+});
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
