@@ -22,7 +22,16 @@ export const STATUSES = { new: 1, in_progress: 2, suppressed: 3, resolved: 4 } a
 export type FindingStatus = keyof typeof STATUSES;
 export const statusSchema = z.enum(['new', 'in_progress', 'suppressed', 'resolved']);
 
-export const cloudProviderSchema = z.enum(['aws', 'azure', 'gcp', 'oci', 'alibaba', 'kubernetes', 'on_prem', 'other']);
+export const cloudProviderSchema = z.enum([
+  'aws',
+  'azure',
+  'gcp',
+  'oci',
+  'alibaba',
+  'kubernetes',
+  'on_prem',
+  'other',
+]);
 export type CloudProvider = z.infer<typeof cloudProviderSchema>;
 
 export const resourceSchema = z.object({
@@ -63,7 +72,11 @@ export const vulnerabilitySchema = z.object({
   epss_percentile: z.number().min(0).max(1).optional(),
   kev: kevSchema.optional(),
   is_fix_available: z.boolean().optional(),
-  packages: z.array(z.object({ name: z.string(), version: z.string().optional(), fixed_version: z.string().optional() })).default([]),
+  packages: z
+    .array(
+      z.object({ name: z.string(), version: z.string().optional(), fixed_version: z.string().optional() }),
+    )
+    .default([]),
   /** Scanner-specific id of the detection (Qualys QID, Wiz vulnerability id). */
   vendor_uid: z.string().optional(),
 });
