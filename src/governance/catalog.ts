@@ -46,8 +46,11 @@ const OPERATION_ID = /^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$/;
  *   { name: 'chat:write', verb: 'write', risk: 'LOW', description: 'Post a message', params: z.object({ channel: z.string() }) },
  * ]);
  */
-export function defineOperations(connector: string, specs: readonly OperationSpec[]): Operation[] {
-  return specs.map((spec) => {
+export function defineOperations<const T extends readonly z.ZodType[]>(
+  connector: string,
+  specs: { [K in keyof T]: OperationSpec<T[K]> },
+): Operation[] {
+  return (specs as readonly OperationSpec[]).map((spec) => {
     const id = `${connector}:${spec.name}`;
     if (!OPERATION_ID.test(id)) {
       throw new ArxError('catalog_invalid', `operation id "${id}" is not connector:resource:action`);

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description('list every governed operation with its verb class and risk level')
     .option('--connector <name>', 'only this connector (e.g. jira)')
     .action(
-      action(async (options: { connector?: string }, command: Command) => {
+      action(async (options: { connector?: string }, command: Command): Promise<undefined> => {
         const { UsageError } = await import('../../core/errors.js');
         const { describeOperation } = await import('../../governance/catalog.js');
         const { builtinCatalog } = await import('../../governance/operations/index.js');
