@@ -4,6 +4,7 @@
  * Every default here is what Arx runs with when arx.yaml says nothing.
  */
 import { z } from 'zod';
+import { RISK_LEVELS, type Verb } from '../governance/catalog.js';
 import { CONNECTOR_NAMES } from './connectors.js';
 import {
   clockTime,
@@ -19,18 +20,14 @@ import {
 export const VERDICTS = ['allow', 'escalate', 'deny'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 export const DRIFT_RESPONSES = ['alert', 'escalate', 'deny', 'suspend'] as const;
 export type DriftResponse = (typeof DRIFT_RESPONSES)[number];
 
-/** Effect classes of the operation catalog, plus containment (isolate, quarantine, revoke). */
-export const VERBS = ['read', 'write', 'destructive', 'containment'] as const;
-export type Verb = (typeof VERBS)[number];
+// Verb classes and risk levels are the operation catalog's; the config weighs and matches them.
+export { RISK_LEVELS, type RiskLevel, VERBS, type Verb } from '../governance/catalog.js';
 
 /*
  * Default weights. A score is the sum of the parts, capped at 100; with the default thresholds
@@ -81,6 +78,8 @@ export const riskWeightsSchema = z.strictObject({
     .strictObject({
       /** Calls by the same principal within this sliding window count. */
       window: duration.default('1h'),
+      /** Calls in the window that add nothing: the volume of an ordinary run. */
+      free_calls: z.number().int().min(0).default(60),
       points_per_call: z.number().min(0).max(100).default(1),
       cap: points.default(20),
     })

@@ -13,13 +13,20 @@ import { governanceSchema } from './governance.js';
 export * from './connectors.js';
 export * from './governance.js';
 
-export const CRON_HINT = 'five or six cron fields, e.g. "0 */4 * * *" (every 4 hours), "0 6 * * 1-5"';
+export const CRON_HINT =
+  'five cron fields (six with seconds), e.g. "0 */4 * * *" (every 4 hours), "0 6 * * 1-5"';
 
 export const cronExpression = z
   .string({ error: `expected a cron expression: ${CRON_HINT}` })
   .superRefine((value, ctx) => {
     try {
-      new Cron(value, { paused: true });
+      if (new Cron(value, { paused: true }).nextRun() === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'this cron expression never fires',
+          params: { allowed: CRON_HINT },
+        });
+      }
     } catch (err) {
       const reason = err instanceof Error ? err.message.replace(/^CronPattern: /, '') : String(err);
       ctx.addIssue({
