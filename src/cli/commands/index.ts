@@ -7,6 +7,7 @@ export type RegisterCommand = (program: Command) => void;
 export async function registerAll(program: Command): Promise<void> {
   const modules: Array<Promise<{ register: RegisterCommand }>> = [
     import('./connectors.js'),
+    import('./validate.js'),
     // command modules are added here, one line each
   ];
   for (const mod of await Promise.all(modules)) mod.register(program);
