@@ -97,6 +97,7 @@ export async function startEmulator(
   root.use('*', async (c: Context, next: Next) => {
     const body = await readBody(c);
     c.set('sandboxBody', body);
+    c.set('sandboxFaults', faults);
     if (!limiter) return next();
     const key = limiter.scope === 'key' ? (def.rateKey?.(c, body) ?? 'service') : 'service';
     const decision = limiter.limiter.take(key);

@@ -96,6 +96,8 @@ declare module 'hono' {
     operation: string;
     /** The request body as the kit read it: parsed JSON, form fields as an object, or undefined. */
     sandboxBody: unknown;
+    /** The faults in force for this request (switches change at run time through `/_sandbox/faults`). */
+    sandboxFaults: FaultSpec;
     /** Set by the kit when a rate limit is active. */
     rateLimit: RateLimitState;
   }
