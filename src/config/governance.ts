@@ -121,7 +121,7 @@ export const policyRuleSchema = z.strictObject({
   /** Higher runs first; among equals, the order in the file. */
   priority: z.number().int().default(0),
   verdict: z.enum(VERDICTS),
-  /** For allow rules: allow only while the risk score is at most this; above it the rule does not match. */
+  /** Allow rules only: allows while the risk score is below this (default risk_threshold); at or above, escalates. */
   max_risk: points.optional(),
   match: ruleMatchSchema.prefault({}),
 });

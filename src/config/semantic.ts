@@ -4,6 +4,7 @@
  * They read the raw file defensively, so they run even when the schema found problems and every mistake is
  * reported in one pass.
  */
+import { matchesGlob } from '../governance/glob.js';
 import { builtinCatalog } from '../governance/operations/index.js';
 import { VERDICTS } from './governance.js';
 import type { RawIssue } from './issues.js';
@@ -22,14 +23,6 @@ const items = (value: unknown, path: PathSegment[]): Array<[unknown, PathSegment
       ? []
       : [[value, path]];
 
-function globRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[\\^$.|+()[\]{}]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
 /** A glob that matches no known operation is a typo that would silently never apply. */
 function checkOperationGlob(glob: unknown, path: PathSegment[], connector?: string): RawIssue[] {
   if (typeof glob !== 'string') return [];
@@ -37,11 +30,10 @@ function checkOperationGlob(glob: unknown, path: PathSegment[], connector?: stri
   // an unknown connector name is reported by the schema; checking against it would only add noise
   if (connector && !catalog.connectors().includes(connector)) return [];
   const pool = catalog.list().filter((op) => !connector || op.connector === connector);
-  const pattern = globRegExp(glob);
-  if (pool.some((op) => pattern.test(op.id))) return [];
+  if (pool.some((op) => matchesGlob(op.id, glob))) return [];
   const prefixed = connector && !glob.startsWith(`${connector}:`) ? `${connector}:${glob}` : undefined;
   const suggestion =
-    (prefixed && pool.some((op) => globRegExp(prefixed).test(op.id)) ? prefixed : undefined) ??
+    (prefixed && pool.some((op) => matchesGlob(op.id, prefixed)) ? prefixed : undefined) ??
     closest(
       glob,
       pool.map((op) => op.id),
@@ -183,14 +175,13 @@ export type Advisory = SemanticCheck;
 const catchAllAllow: Advisory = (raw) =>
   list(record(raw.governance).rules).flatMap((entry, index) => {
     const rule = record(entry);
-    const match = record(rule.match);
-    const open = Object.keys(match).length === 0 && rule.max_risk === undefined;
+    const open = Object.keys(record(rule.match)).length === 0;
     return rule.verdict === 'allow' && open
       ? [
           {
             path: ['governance', 'rules', index],
-            message: 'this allow rule has no match criteria and no max_risk: it allows every operation',
-            allowed: 'add match criteria or max_risk',
+            message: 'this allow rule matches every operation: no call is denied by its risk score any more',
+            allowed: 'match criteria (operation, connector, environment, …) that say what it is for',
           },
         ]
       : [];
