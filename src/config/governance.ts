@@ -118,7 +118,7 @@ export const policyRuleSchema = z.strictObject({
     'letters, digits, "-", "_" and "." (the name appears in audit records)',
   ),
   description: z.string().optional(),
-  /** Higher runs first; among equals, the order in the file. */
+  /** The highest priority matching rule decides; among equals the strictest verdict (deny > escalate > allow). */
   priority: z.number().int().default(0),
   verdict: z.enum(VERDICTS),
   /** Allow rules only: allows while the risk score is below this (default risk_threshold); at or above, escalates. */
@@ -154,7 +154,7 @@ export const driftManifestSchema = z.strictObject({
 export const auditSchema = z.strictObject({
   checkpoint_every_entries: z.number().int().min(1).default(1000),
   checkpoint_every_minutes: z.number().int().min(1).default(10),
-  /** PEM private key for signed checkpoints; without it checkpoints are hashed but unsigned. */
+  /** Ed25519 PEM private key for signed checkpoints; without it Arx creates one in ARX_HOME/keys/. */
   signing_key_path: nonEmpty.optional(),
 });
 
