@@ -31,10 +31,15 @@ export function fieldMeta(schema: z.ZodType): FieldMeta | undefined {
  * A value written either as one item or as a list; the typed config always holds a list, so consumers
  * never branch on the shape.
  */
-export function oneOrMany<T extends z.ZodType>(item: T, what: string) {
+export function oneOrMany<T extends z.ZodType>(
+  item: T,
+  what: string,
+  options: { allowEmpty?: boolean } = {},
+) {
+  const list = z.array(item, { error: `expected ${what} or a list of them` });
   return z.preprocess(
     (value) => (Array.isArray(value) || value === undefined || value === null ? value : [value]),
-    z.array(item, { error: `expected ${what} or a list of them` }).min(1, `give at least one ${what}`),
+    options.allowEmpty ? list : list.min(1, `give at least one ${what}`),
   );
 }
 

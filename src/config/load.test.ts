@@ -292,6 +292,10 @@ describe('parseConfig', () => {
     assert.deepEqual(config.schedule, [
       { workflow: 'w', cron: '0 */4 * * *', timezone: 'UTC', enabled: true },
     ]);
+    assert.deepEqual(parseConfig({ schedule: [] }).schedule, [], 'no schedules is fine');
+    assert.throws(() =>
+      parseConfig({ governance: { rules: [{ name: 'a', verdict: 'deny', match: { operation: [] } }] } }),
+    );
     assert.throws(
       () => parseConfig({ governance: { rules: [{ name: 'a', verdict: 'deny', max_risk: 5 }] } }),
       (err: unknown) => err instanceof ConfigError && err.issues[0]?.path === 'governance.rules[0].max_risk',

@@ -66,7 +66,7 @@ export const arxConfigSchema = z.strictObject({
   connectors: connectorsSchema,
   governance: governanceSchema,
   /** One entry or a list; the typed config always holds a list. */
-  schedule: oneOrMany(scheduleEntrySchema, 'schedule entry')
+  schedule: oneOrMany(scheduleEntrySchema, 'schedule entry', { allowEmpty: true })
     .optional()
     .transform((entries) => entries ?? []),
   workflows: z.record(nonEmpty, workflowOptionsSchema).default({}),

@@ -24,6 +24,7 @@ export function register(program: Command): void {
             out.json({
               ok: true,
               file: loaded.file ?? null,
+              issues: [],
               warnings: loaded.warnings,
               summary: summarise(loaded.config),
             });
