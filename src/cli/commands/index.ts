@@ -8,6 +8,7 @@ export async function registerAll(program: Command): Promise<void> {
   const modules: Array<Promise<{ register: RegisterCommand }>> = [
     import('./connectors.js'),
     import('./validate.js'),
+    import('./intel.js'),
     // command modules are added here, one line each
   ];
   for (const mod of await Promise.all(modules)) mod.register(program);
