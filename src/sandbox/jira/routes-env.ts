@@ -1,9 +1,8 @@
-import type { Context } from 'hono';
-import type { SwitchType } from '../kit/route-table.js';
+import type { SwitchReader } from '../kit/route-table.js';
 import type { JiraSite } from './site.js';
 
 /** What every Jira route module needs: the site's state and the live value of a behaviour switch. */
 export interface JiraRouteEnv {
   site: JiraSite;
-  switchOf<T extends string | number | boolean>(c: Context, name: string, fallback: T): SwitchType<T>;
+  switchOf: SwitchReader;
 }

@@ -61,5 +61,12 @@ export function switchValue<T extends string | number | boolean>(
   return String(value) as SwitchType<T>;
 }
 
+/** Reads a switch for a request; emulators hand this to their route modules. */
+export type SwitchReader = <T extends string | number | boolean>(
+  c: Context,
+  name: string,
+  fallback: T,
+) => SwitchType<T>;
+
 /** A switch's value type from its default: `'text'` -> string, `0` -> number, `true` -> boolean. */
 export type SwitchType<T> = T extends string ? string : T extends number ? number : boolean;
