@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { TestClock } from '../../core/clock.js';
 import { createRateGovernor, MAX_PAUSE_MS } from './rate-governor.js';
 import { parseReset, parseRetryAfter, pauseFromSignal, readRateSignal } from './rate-headers.js';
-import { rateLimitOverridesSchema, resolveRateLimit, VENDOR_RATE_LIMITS } from './rate-limits.js';
+import { resolveRateLimit, VENDOR_RATE_LIMITS } from './rate-limits.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const headers = (h: Record<string, string>) => new Headers(h);
@@ -109,32 +109,33 @@ describe('rate governor', () => {
     await assert.rejects(pending, /run cancelled/);
   });
 
-  test('arx.yaml overrides replace the seeded limit for a tool or one endpoint', async () => {
-    const overrides = rateLimitOverridesSchema.parse({ default: { requests: 1, per_seconds: 10 } });
+  test('arx.yaml rate_limits override the seeded limit on every endpoint of the tool', async () => {
     const clock = new TestClock();
-    const governor = createRateGovernor({ clock, overrides: { wiz: overrides } });
+    const governor = createRateGovernor({ clock, overrides: { wiz: { requests_per_minute: 6, burst: 1 } } });
     const start = clock.now().getTime();
     (await governor.acquire(ref))();
     (await governor.acquire(ref))();
-    assert.ok(clock.now().getTime() - start >= 10_000);
+    assert.ok(clock.now().getTime() - start >= 10_000, '6/min = one call every 10 s');
+
+    const slack = resolveRateLimit('slack', 'chat.postMessage', { slack: { requests_per_second: 0.5 } });
+    assert.equal(slack.requests, 0.5);
+    assert.equal(slack.scope, 'key', 'an override keeps the per-channel scope');
     assert.deepEqual(
       resolveRateLimit('pagerduty', 'events.enqueue'),
       VENDOR_RATE_LIMITS.pagerduty?.endpoints?.['events.enqueue'],
     );
-    assert.equal(
-      resolveRateLimit('pagerduty', 'events.enqueue', { pagerduty: { 'events.enqueue': { requests: 60 } } })
-        .requests,
-      60,
-    );
-    assert.equal(resolveRateLimit('qualys', 'x', { qualys: { default: { requests: 100 } } }).concurrency, 2);
   });
 
-  test('the override schema rejects unknown keys and non-positive numbers', () => {
-    assert.equal(rateLimitOverridesSchema.safeParse({ default: { requests: 0 } }).success, false);
-    assert.equal(
-      rateLimitOverridesSchema.safeParse({ default: { requests: 5, per_minute: 1 } }).success,
-      false,
-    );
+  test('override details: the stricter of two rates wins; concurrency and burst alone keep the rate', () => {
+    const both = resolveRateLimit('jira', 'issue.create', {
+      jira: { requests_per_second: 5, requests_per_minute: 60 },
+    });
+    assert.equal(both.requests / both.perSeconds, 1);
+    const qualys = resolveRateLimit('qualys', 'detection.list', { qualys: { max_concurrency: 1 } });
+    assert.equal(qualys.concurrency, 1);
+    assert.equal(qualys.requests, 300);
+    assert.equal(resolveRateLimit('qualys', 'x', { qualys: { burst: 2 } }).burst, 2);
+    assert.equal(resolveRateLimit('qualys', 'x', { qualys: { requests_per_second: 1 } }).concurrency, 2);
   });
 
   test('every vendor the contract documents has a seeded limit', () => {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Each vendor's documented request limits, as the seed of the rate governor's token buckets. Numbers come
  * from `api-contracts.md` (Wiz §1.7, Jira §2.7, Slack §3.3, PagerDuty §4.1/§4.2, Qualys §5.4, ServiceNow §6);
@@ -59,23 +57,19 @@ export const VENDOR_RATE_LIMITS: Record<string, ToolRateLimits> = {
 export const FALLBACK_RATE_LIMIT: RateLimitSpec = { requests: 5, perSeconds: 1 };
 
 /**
- * One override in arx.yaml, `connectors.<name>.rate_limits.<endpoint|default>`:
- * `{ requests: 100, per_seconds: 60, burst?: 10, concurrency?: 2 }`.
+ * `connectors.<name>.rate_limits` of arx.yaml (validated by `rateLimitsSchema` in config/connectors.ts).
+ * It applies to every endpoint of the tool; fields left out keep the vendor table's values.
  */
-export const rateLimitOverrideSchema = z
-  .object({
-    requests: z.number().positive(),
-    per_seconds: z.number().positive().default(1),
-    burst: z.number().int().positive().optional(),
-    concurrency: z.number().int().positive().optional(),
-  })
-  .strict();
-export type RateLimitOverride = z.input<typeof rateLimitOverrideSchema>;
-
-/** `connectors.<name>.rate_limits`: keys are endpoint names, or `default` for the tool's default. */
-export const rateLimitOverridesSchema = z.record(z.string(), rateLimitOverrideSchema);
-/** Overrides for every tool: `{ [tool]: { [endpoint | 'default']: override } }`. */
-export type RateLimitOverrides = Record<string, Record<string, RateLimitOverride>>;
+export interface RateLimitOverride {
+  requests_per_second?: number;
+  requests_per_minute?: number;
+  burst?: number;
+  max_concurrency?: number;
+  /** Read by the retry profile (`withMaxRetries`), not by the governor. */
+  max_retries?: number;
+}
+/** Overrides for every tool: `{ [tool]: connectors.<tool>.rate_limits }`. */
+export type RateLimitOverrides = Record<string, RateLimitOverride | undefined>;
 
 /** The limit that applies to one endpoint of one tool, with arx.yaml overrides applied over the vendor table. */
 export function resolveRateLimit(
@@ -86,13 +80,23 @@ export function resolveRateLimit(
 ): RateLimitSpec {
   const vendor = table[tool];
   const seeded = vendor?.endpoints?.[endpoint] ?? vendor?.default ?? FALLBACK_RATE_LIMIT;
-  const override = overrides[tool]?.[endpoint] ?? overrides[tool]?.default;
+  const override = overrides[tool];
   if (!override) return seeded;
+  // with both given, the stricter rate wins
+  const perSecond = [
+    override.requests_per_second,
+    override.requests_per_minute && override.requests_per_minute / 60,
+  ]
+    .filter((r): r is number => typeof r === 'number' && r > 0)
+    .sort((x, y) => x - y)[0];
+  const rate: Pick<RateLimitSpec, 'requests' | 'perSeconds' | 'burst'> =
+    perSecond === undefined
+      ? { requests: seeded.requests, perSeconds: seeded.perSeconds, burst: seeded.burst }
+      : { requests: perSecond, perSeconds: 1, burst: Math.max(1, Math.ceil(perSecond)) };
   return {
-    requests: override.requests,
-    perSeconds: override.per_seconds ?? 1,
-    burst: override.burst,
-    concurrency: override.concurrency ?? seeded.concurrency,
+    ...rate,
+    burst: override.burst ?? rate.burst,
+    concurrency: override.max_concurrency ?? seeded.concurrency,
     scope: seeded.scope,
   };
 }

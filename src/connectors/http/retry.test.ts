@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { TestClock } from '../../core/clock.js';
 import { ArxError } from '../../core/errors.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
-import { backoffDelay, RETRY_DEFAULT, RETRY_PATIENT, seededRandom, withRetry } from './retry.js';
+import {
+  backoffDelay,
+  RETRY_DEFAULT,
+  RETRY_PATIENT,
+  seededRandom,
+  withMaxRetries,
+  withRetry,
+} from './retry.js';
 
 const retryable = new ArxError('tool_unavailable', 'HTTP 503', { fault: 'tool', retryable: true });
 const permanent = new ArxError('invalid_request', 'HTTP 400', { fault: 'caller', retryable: false });
@@ -93,4 +100,20 @@ test('circuit_open is not retried inside the call (it would only spin)', async (
     (err: unknown) => err instanceof ArxError && err.code === 'circuit_open' && err.retryable,
   );
   assert.equal(calls, 1);
+});
+
+test('max_retries from arx.yaml sets the attempts of a profile', async () => {
+  assert.equal(withMaxRetries(RETRY_DEFAULT, 0).maxAttempts, 1);
+  assert.equal(withMaxRetries(RETRY_DEFAULT, undefined), RETRY_DEFAULT);
+  let calls = 0;
+  await assert.rejects(
+    withRetry(
+      async () => {
+        calls += 1;
+        throw retryable;
+      },
+      { clock: new TestClock(), profile: withMaxRetries(RETRY_PATIENT, 2) },
+    ),
+  );
+  assert.equal(calls, 3);
 });

@@ -51,6 +51,12 @@ export const RETRY_NONE: RetryProfile = {
   maxRetryAfterMs: 0,
 };
 
+/** `connectors.<name>.rate_limits.max_retries` of arx.yaml applied to a profile (retries = attempts − 1). */
+export function withMaxRetries(profile: RetryProfile, maxRetries: number | undefined): RetryProfile {
+  if (maxRetries === undefined) return profile;
+  return { ...profile, name: `${profile.name}+max_retries=${maxRetries}`, maxAttempts: maxRetries + 1 };
+}
+
 /** A source of numbers in [0, 1). Inject a seeded one in tests so backoff delays are reproducible. */
 export type Random = () => number;
 

@@ -1,17 +1,14 @@
 import type { Vulnerability } from '../../core/finding/model.js';
+import { enrichVulnerability as enrichFromIntel } from '../../core/intel/enrich.js';
+import type { IntelLookup } from '../../core/intel/types.js';
 
 /**
  * What normalisers know beyond the vendor record: threat intel (KEV/EPSS) and what the organisation says
  * about its accounts. Both are injected, so normalisers stay pure.
  */
 
-/** Threat intel for one CVE, as the intel module (`core/intel`) answers it. */
-export interface IntelFacts {
-  kev?: { date_added: string; due_date?: string; known_ransomware_use: boolean };
-  epss?: { score: number; percentile?: number };
-  cvss?: number;
-}
-export type IntelLookup = (cve: string) => IntelFacts | undefined;
+/** Threat intel by CVE: the intel module's lookup (`loadIntel().lookup`), or any function of that shape. */
+export type { IntelLookup };
 
 /** Per-account facts from arx.yaml (`workflows.*.account_owner_map` and friends), keyed by account id. */
 export interface AccountFacts {
@@ -117,22 +114,14 @@ function scalarText(value: unknown): string {
 }
 
 /**
- * Fills KEV, EPSS and CVSS from intel where the vendor record has none. The vendor's live numbers win over
- * our snapshot; KEV comes only from intel, because the catalog's dates are what the priority score needs.
+ * KEV, EPSS and CVSS from intel, by the intel module's rules (the dated snapshot's EPSS and KEV win over a
+ * scanner's copy; the scanner's CVSS is kept). Without a lookup the vulnerability is returned as it is.
  */
 export function enrichVulnerability(
   vulnerability: Vulnerability,
   lookup: IntelLookup | undefined,
 ): Vulnerability {
-  const facts = lookup?.(vulnerability.cve_uid);
-  if (!facts) return vulnerability;
-  return {
-    ...vulnerability,
-    kev: vulnerability.kev ?? facts.kev,
-    epss_score: vulnerability.epss_score ?? facts.epss?.score,
-    epss_percentile: vulnerability.epss_percentile ?? facts.epss?.percentile,
-    cvss_score: vulnerability.cvss_score ?? facts.cvss,
-  };
+  return lookup ? enrichFromIntel(vulnerability, lookup) : vulnerability;
 }
 
 /** A timestamp as ISO-8601 UTC, or undefined when it is absent, `null` or not a date. */

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { dedupeKey, dedupeKeys } from '../../core/finding/fingerprint.js';
 import type { Finding } from '../../core/finding/model.js';
+import { indexSnapshot } from '../../core/intel/intel-index.js';
+import { readSnapshotFile, SHIPPED_SNAPSHOT_PATH } from '../../core/intel/load.js';
 import { normaliseDetectionPage } from '../qualys/normalise.js';
 import { parseKnowledgeBase } from '../qualys/normalise-xml.js';
 import { normaliseWizVulnerability } from '../wiz/normalise.js';
@@ -59,4 +61,18 @@ test('a different CVE on the same host, or the same CVE on another host, does no
   const fromQualys = qualys.find((f) => f.vulnerability?.cve_uid === 'CVE-2024-3094');
   assert.ok(fromQualys);
   assert.notEqual(dedupeOf(wiz(elsewhere)), dedupeOf(fromQualys));
+});
+
+test('with the shipped intel snapshot, both sources carry the real KEV facts of their CVEs', async () => {
+  const { lookup } = indexSnapshot(await readSnapshotFile(SHIPPED_SNAPSHOT_PATH));
+  const shellshock = [
+    ...normaliseDetectionPage(fixture('qualys/fixtures/detections-page.xml'), { knowledgeBase, lookup }),
+  ]
+    .map((r) => (r.ok ? r.finding : undefined))
+    .find((f) => f?.vulnerability?.cve_uid === 'CVE-2014-6271');
+  assert.equal(shellshock?.vulnerability?.kev?.date_added, '2022-01-28');
+  const log4shell = normaliseWizVulnerability(wizNodes[1], { lookup });
+  assert.ok(log4shell.ok);
+  assert.equal(log4shell.finding.vulnerability?.kev?.known_ransomware_use, true);
+  assert.ok((log4shell.finding.vulnerability?.epss_score ?? 0) > 0.9);
 });

@@ -136,7 +136,7 @@ describe('Qualys detections → findings', () => {
   test('the KEV/EPSS lookup enriches Qualys CVEs', () => {
     const lookup = (cve: string) =>
       cve === 'CVE-2014-6271'
-        ? { kev: { date_added: '2022-01-28', due_date: '2022-07-28', known_ransomware_use: false } }
+        ? { cve, kev: { date_added: '2022-01-28', due_date: '2022-07-28', known_ransomware_use: false } }
         : undefined;
     const enriched = [...normaliseDetectionPage(page, { knowledgeBase, lookup })]
       .filter((r) => r.ok)

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../core/finding/model.js';
+import type { IntelLookup } from '../../core/intel/types.js';
 import type { NormaliseResult } from '../normalise/result.js';
 import {
   normaliseWizConfigurationFinding,
@@ -172,12 +173,14 @@ describe('Wiz vulnerability findings', () => {
     assert.equal(f.sources[0]?.url, "https://app.wiz.io/explorer/vulnerability-findings#~(entity~'f-77a1)");
   });
 
-  test('KEV and EPSS come from the injected lookup; the vendor EPSS wins; percentile 0–100 is scaled', () => {
-    const lookup = (cve: string) =>
+  test('KEV and EPSS come from the injected lookup (real Log4Shell facts); the scanner CVSS is kept', () => {
+    const lookup: IntelLookup = (cve) =>
       cve === 'CVE-2021-44228'
         ? {
+            cve,
             kev: { date_added: '2021-12-10', due_date: '2021-12-24', known_ransomware_use: true },
-            epss: { score: 0.94358, percentile: 0.5 },
+            epss: { score: 0.94358, percentile: 0.99957 },
+            cvss: 9.9,
           }
         : undefined;
     const f = ok(normaliseWizVulnerability(vulns[1], { lookup }));
@@ -187,11 +190,17 @@ describe('Wiz vulnerability findings', () => {
       known_ransomware_use: true,
     });
     assert.equal(f.vulnerability?.epss_score, 0.94358);
-    assert.equal(f.vulnerability?.epss_percentile, 0.99957, 'Wiz 99.957 → 0.99957, not the lookup');
+    assert.equal(f.vulnerability?.cvss_score, 10, 'the scanner CVSS wins over the snapshot');
     assert.equal(f.status, 'resolved');
     assert.equal(f.severity, 'critical', 'no severity word: from the CVSS score');
     assert.equal(f.resource.criticality, 1);
     assert.equal(f.vulnerability?.is_fix_available, undefined);
+  });
+
+  test('without intel, a Wiz EPSS percentile given as 0–100 is scaled to 0–1', () => {
+    const f = ok(normaliseWizVulnerability(vulns[1]));
+    assert.equal(f.vulnerability?.epss_percentile, 0.99957);
+    assert.equal(f.vulnerability?.kev, undefined);
   });
 
   test('lower-case CVE id, GCP instance, and a non-list ipAddresses degrade gracefully', () => {
