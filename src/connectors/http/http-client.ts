@@ -21,6 +21,9 @@ import { type Random, RETRY_DEFAULT, type RetryProfile, withRetry } from './retr
  * failures into ArxError, and call counters. Connector clients add their protocol on top (GraphQL
  * envelopes, pagination, vendor error bodies through `classify`).
  */
+/** Re-exported so a connector's `classify` hook can name its return type from one import. */
+export type { HttpErrorClass };
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Scalar = string | number | boolean;
 export type QueryValue = Scalar | undefined | null | readonly Scalar[];
