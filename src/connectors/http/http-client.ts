@@ -45,6 +45,11 @@ export interface HttpRequest {
   rateKey?: string;
   /** How to read a 2xx body. Default `json`. */
   parse?: 'json' | 'text' | 'none';
+  /**
+   * Non-2xx statuses whose body is an answer, not a failure: it is parsed and returned instead of thrown
+   * (Jira bulk create answers 400 with per-item errors when every item failed).
+   */
+  answerStatuses?: readonly number[];
   timeoutMs?: number;
   retry?: RetryProfile;
   signal?: AbortSignal;
@@ -162,7 +167,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           await options.onUnauthorized();
           continue;
         }
-        if (!response.ok) {
+        if (!response.ok && !req.answerStatuses?.includes(response.status)) {
           const override = options.classify?.({
             status: response.status,
             headers: response.headers,
