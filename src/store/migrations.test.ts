@@ -38,6 +38,36 @@ forEachStore('store migrations', (openTestStore) => {
     assert.deepEqual(await planMigrations(store.db, store.schema), []);
   });
 
+  it('plans the SQL of migrations not yet applied, without applying them', async () => {
+    const store = await openTestStore();
+    await sql`delete from kysely_migration where name = '0001_core'`.execute(store.db);
+    const plan = await planMigrations(store.db, store.schema);
+    assert.deepEqual(
+      plan.map((step) => step.name),
+      ['0001_core'],
+    );
+    assert.ok(plan[0]!.sql.some((statement) => /^create table findings \(/.test(statement)));
+    assert.ok(
+      plan[0]!.sql.some((statement) =>
+        statement.includes("check (\"state\" in ('pending', 'done', 'failed'))"),
+      ),
+    );
+    const findings = await sql<{ n: string }>`select count(*) as n from findings`.execute(store.db);
+    assert.equal(Number(findings.rows[0]!.n), 0, 'planning touched nothing');
+  });
+
+  it('refuses a store migrated by a newer Arx, naming the unknown migration', async () => {
+    const store = await openTestStore();
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01')`.execute(
+      store.db,
+    );
+    await assert.rejects(migrateToLatest(store.db, store.schema), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'store_newer');
+      assert.match(err.message, /9999_from_the_future/);
+      return true;
+    });
+  });
+
   it('rejects a status the code does not know (CHECK from the shared constants)', async () => {
     const store = await openTestStore();
     const at = store.clock.now();
