@@ -9,6 +9,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./connectors.js'),
     import('./validate.js'),
     import('./intel.js'),
+    import('./sandbox.js'),
     // command modules are added here, one line each
   ];
   for (const mod of await Promise.all(modules)) mod.register(program);
