@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { ArxError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding/model.js';
 import type { NormaliseResult } from '../normalise/result.js';
@@ -171,4 +172,36 @@ describe('Qualys detections → findings', () => {
     assert.equal(identity.resource.uid, 'qualys:host/42');
     assert.equal(identity.resource.hostname, undefined);
   });
+});
+
+test('property: arbitrary host and detection field values never throw; each yields findings or reasons', () => {
+  const text = fc.option(fc.oneof(fc.string(), fc.constantFrom('null', '5', '379548', '10.0.1.7', 'Fixed')), {
+    nil: undefined,
+  });
+  fc.assert(
+    fc.property(
+      fc.record({
+        id: text,
+        ip: text,
+        dns: text,
+        cloudProvider: text,
+        cloudResourceId: text,
+        cloudAccountId: text,
+      }),
+      fc.record({ qid: text, severity: text, status: text, firstFound: text, lastFound: text, port: text }),
+      fc.boolean(),
+      (h, d, ignored) => {
+        const host: QualysHost = { ...h, tags: [], detections: [], index: 0 };
+        const results = normaliseQualysDetection(
+          host,
+          { ...d, isIgnored: ignored, isDisabled: false, qdsFactors: {}, index: 0 },
+          { knowledgeBase },
+        );
+        return (
+          results.length > 0 &&
+          results.every((r) => (r.ok ? r.finding.sources[0]?.vendor === 'qualys' : r.reason !== ''))
+        );
+      },
+    ),
+  );
 });

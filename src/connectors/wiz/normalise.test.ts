@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import type { Finding } from '../../core/finding/model.js';
 import type { IntelLookup } from '../../core/intel/types.js';
 import type { NormaliseResult } from '../normalise/result.js';
@@ -258,4 +259,41 @@ test('record kinds are told apart by their fields', () => {
   assert.equal(wizRecordKind(vulns[0]), 'vulnerability');
   assert.equal(wizRecordKind(configs[0]), 'configuration');
   assert.equal(wizRecordKind({ foo: 1 }), undefined);
+});
+
+test('property: any JSON value yields a finding or a quarantine with a reason, never an exception', () => {
+  const normalisers = [normaliseWizIssue, normaliseWizVulnerability, normaliseWizConfigurationFinding];
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) =>
+      normalisers.every((normalise) => {
+        const r = normalise(value);
+        return r.ok || r.reason.length > 0;
+      }),
+    ),
+  );
+});
+
+test('property: dropping or corrupting any field of a valid record never throws, and valid results stay keyed', () => {
+  const records: Array<[(raw: unknown) => NormaliseResult, Record<string, unknown>]> = [
+    [normaliseWizIssue, issues[0]!],
+    [normaliseWizVulnerability, vulns[0]!],
+    [normaliseWizConfigurationFinding, configs[0]!],
+  ];
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 }),
+      fc.nat(),
+      fc.oneof(fc.constant(undefined), fc.jsonValue()),
+      (which, pick, replacement) => {
+        const [normalise, record] = records[which]!;
+        const copy = structuredClone(record);
+        const keys = Object.keys(copy);
+        const key = keys[pick % keys.length]!;
+        if (replacement === undefined) delete copy[key];
+        else copy[key] = replacement;
+        const r = normalise(copy);
+        return r.ok ? /^fk_[0-9a-f]{24}$/.test(r.finding.finding_key) : r.reason.length > 0 && r.raw === copy;
+      },
+    ),
+  );
 });
