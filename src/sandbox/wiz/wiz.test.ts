@@ -341,3 +341,46 @@ describe('Wiz emulator: scans and stats', () => {
     assert.ok((stats.requests.updateIssue?.['200'] ?? 0) >= 1);
   });
 });
+
+describe('Wiz emulator: a larger tenant', () => {
+  it('pages 20,000 findings of issues with no duplicates or gaps (the 1M run is bench/sandbox-wiz-1m.ts)', async () => {
+    const large = new DemoTenant({ seed: 1, findings: 20_000, anchor: '2026-03-01T00:00:00Z' });
+    const emulator = await startEmulator(createWizEmulator({ seed: 1, tenant: large, random: Math.random }));
+    try {
+      const auth = await fetch(`${emulator.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          audience: 'wiz-api',
+          client_id: WIZ_SANDBOX_CREDENTIALS.clientId,
+          client_secret: WIZ_SANDBOX_CREDENTIALS.clientSecret,
+        }),
+      });
+      const { access_token } = (await auth.json()) as { access_token: string };
+      const ids = new Set<string>();
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const res = await fetch(`${emulator.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+          body: JSON.stringify({
+            query:
+              'query($after: String) { issuesV2(first: 1000, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }',
+            variables: { after },
+          }),
+        });
+        const page = ((await res.json()) as Json).data.issuesV2;
+        for (const node of page.nodes) ids.add(node.id);
+        pages++;
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      assert.equal(ids.size, large.count('issue'));
+      assert.equal(pages, Math.ceil(large.count('issue') / 1000));
+    } finally {
+      await emulator.close();
+    }
+  });
+});
