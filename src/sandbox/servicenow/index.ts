@@ -1,7 +1,7 @@
 import type { Context, Next } from 'hono';
 import { type Clock, systemClock } from '../../core/clock.js';
 import { routeTable, type SwitchReader, switchValue } from '../kit/route-table.js';
-import type { EmulatorControl, EmulatorDefinition, FaultSpec } from '../kit/types.js';
+import type { EmulatorControl, EmulatorDefinition, FaultSpec, SandboxContext } from '../kit/types.js';
 import { IncidentTable } from './incidents.js';
 import { snError, tableRoutes } from './routes.js';
 
@@ -93,4 +93,11 @@ export function createServiceNowEmulator(
     }),
     switches: SERVICENOW_SWITCHES,
   };
+}
+
+/** The ServiceNow emulator for `arx sandbox up`: an empty incident table (Arx's tickets are the only ones). */
+export function serviceNowEmulatorForTenant(
+  ctx: SandboxContext & { faults?: FaultSpec },
+): EmulatorDefinition & EmulatorControl {
+  return createServiceNowEmulator(ctx);
 }
