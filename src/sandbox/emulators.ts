@@ -2,6 +2,7 @@ import { jiraEmulatorForTenant } from './jira/index.js';
 import type { EmulatorControl, EmulatorDefinition, FaultSpec, SandboxContext } from './kit/types.js';
 import { pagerDutyEmulatorForTenant } from './pagerduty/index.js';
 import { qualysEmulatorForTenant } from './qualys/index.js';
+import { serviceNowEmulatorForTenant } from './servicenow/index.js';
 import { slackEmulatorForTenant } from './slack/index.js';
 import type { DemoTenant } from './tenant/tenant.js';
 import { wizEmulatorForTenant } from './wiz/index.js';
@@ -24,4 +25,5 @@ export const SANDBOX_EMULATORS: readonly SandboxEmulator[] = [
   { name: 'jira', create: jiraEmulatorForTenant },
   { name: 'slack', create: slackEmulatorForTenant },
   { name: 'pagerduty', create: pagerDutyEmulatorForTenant },
+  { name: 'servicenow', create: serviceNowEmulatorForTenant },
 ];

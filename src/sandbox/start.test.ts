@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { SANDBOX_EMULATORS } from './emulators.js';
 import { startSandbox } from './start.js';
 
-/** The variables the issue promises; ServiceNow's join once its emulator is listed. */
+/** The variables the issue promises. */
 const REQUIRED_ENV = [
   'WIZ_API_URL',
   'WIZ_AUTH_URL',
@@ -25,6 +25,9 @@ const REQUIRED_ENV = [
   'QUALYS_URL',
   'QUALYS_USERNAME',
   'QUALYS_PASSWORD',
+  'SERVICENOW_URL',
+  'SERVICENOW_USERNAME',
+  'SERVICENOW_PASSWORD',
 ];
 
 async function freePort(): Promise<number> {

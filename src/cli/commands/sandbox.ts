@@ -4,7 +4,7 @@ import { action } from '../action.js';
 import { out } from '../output.js';
 
 const UP_HELP = `
-Starts emulators of Wiz, Qualys, Jira, Slack and PagerDuty on 127.0.0.1 over one demo tenant (cloud
+Starts emulators of Wiz, Qualys, Jira, Slack, PagerDuty and ServiceNow on 127.0.0.1 over one demo tenant (cloud
 accounts, teams, misconfigurations with real Prowler check ids, vulnerabilities with real KEV CVEs and their
 CVSS/EPSS), and prints the environment that points Arx at them. Runs until Ctrl-C.
 
@@ -44,7 +44,7 @@ function exportLine(name: string, value: string): string {
 export function register(program: Command): void {
   const sandbox = program
     .command('sandbox')
-    .description('local emulators of Wiz, Qualys, Jira, Slack and PagerDuty over a demo tenant');
+    .description('local emulators of Wiz, Qualys, Jira, Slack, PagerDuty and ServiceNow over a demo tenant');
 
   sandbox
     .command('up')
