@@ -429,7 +429,9 @@ describe('Jira emulator: edit, workflow, comments, properties', () => {
 describe('Jira emulator: rate limits and stats', () => {
   it('answers 429 with Retry-After and RateLimit-Reason when the burst limit is hit', async () => {
     const { call, emulator } = await jira({}, { rateLimit: { requests: 1, windowMs: 60_000, scope: 'key' } });
-    assert.equal((await call('GET', '/rest/api/3/myself')).status, 200);
+    const first = await call('GET', '/rest/api/3/myself');
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-ratelimit-nearlimit'), 'true', 'no budget left after the only request');
     const limited = await call('GET', '/rest/api/3/myself');
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);

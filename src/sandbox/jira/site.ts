@@ -190,7 +190,8 @@ export class JiraSite implements SiteFacts {
       fields,
       comments: [],
       properties: new Map(),
-      searchableAt: fields.created.getTime() + searchLagMs,
+      // Lag applies to what Arx creates; seeded tickets were indexed long ago.
+      searchableAt: searchLagMs > 0 ? fields.created.getTime() + searchLagMs : 0,
     };
     this.issues.push(issue);
     this.byId.set(issue.id, issue);

@@ -243,6 +243,14 @@ describe('PagerDuty emulator: REST incidents', () => {
     assert.equal((await rest('GET', '/incidents/PNOPE00')).json.error.code, 2100);
   });
 
+  it('can insist on the documented Accept header', async () => {
+    const { rest, emulator } = await pagerduty();
+    assert.equal((await rest('GET', '/incidents', undefined, { accept: 'application/json' })).status, 200);
+    emulator.setFaults({ switches: { requireAcceptHeader: true } });
+    assert.equal((await rest('GET', '/incidents', undefined, { accept: 'application/json' })).status, 400);
+    assert.equal((await rest('GET', '/incidents')).status, 200);
+  });
+
   it('adds notes to an incident', async () => {
     const { rest, env } = await pagerduty();
     const { id } = (await rest('POST', '/incidents', newIncident(env.PAGERDUTY_SERVICE_ID!))).json.incident;
