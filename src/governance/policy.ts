@@ -25,6 +25,7 @@ export const BUILTIN_RULES = Object.freeze({
   invalidParams: '(invalid-params)',
   killSwitch: '(kill-switch)',
   drift: '(drift)',
+  connectorScope: '(connector-scope)',
 } as const);
 
 export type PolicySettings = Pick<GovernanceConfig, 'rules' | 'risk_threshold' | 'deny_threshold'>;

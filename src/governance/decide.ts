@@ -1,0 +1,98 @@
+import type { GovernanceConfig } from '../config/governance.js';
+import type { Operation } from './catalog.js';
+import type { DriftCheck } from './drift.js';
+import { matchesAnyGlob } from './glob.js';
+import type { KillSwitchBlock } from './kill-switch.js';
+import { BUILTIN_RULES, evaluatePolicy, type PolicyVerdict } from './policy.js';
+import type { Principal } from './principal.js';
+import { type ResourceContext, type RiskScore, scoreRisk } from './risk.js';
+
+/**
+ * The gate's decision for one call, from facts already gathered (kill switch state, drift check, recent call
+ * count), in the order the gate applies them: unknown operation → connector scope → kill switch → drift →
+ * risk score → policy verdict → drift response. Pure, so `arx policy test` and `simulate` decide exactly as
+ * the gate does.
+ */
+
+export interface DecisionFacts {
+  operationId: string;
+  operation: Operation | undefined;
+  principal: Principal;
+  resource?: ResourceContext | undefined;
+  now: Date;
+  /** Calls by this principal within the session-frequency window, before this one. */
+  recentCalls: number;
+  killSwitch?: KillSwitchBlock | undefined;
+  drift?: DriftCheck | undefined;
+  /** Operation globs the connector is limited to in arx.yaml (`connectors.<name>.operations`); undefined: none. */
+  connectorScope?: readonly string[] | undefined;
+  /** `connectors.<name>.enabled: false`. */
+  connectorDisabled?: boolean | undefined;
+}
+
+export interface Decision extends PolicyVerdict {
+  risk: RiskScore | undefined;
+  /** Drift findings that were recorded with this decision (whatever the response). */
+  drift: DriftCheck | undefined;
+}
+
+/**
+ * Decides one call.
+ * @example decide(config.governance, { operationId, operation, principal, now, recentCalls: 0 }).verdict // 'allow'
+ */
+export function decide(governance: GovernanceConfig, facts: DecisionFacts): Decision {
+  const { operation } = facts;
+  const drift = facts.drift && facts.drift.violations.length > 0 ? facts.drift : undefined;
+  const deny = (rule: string, reasons: string[]): Decision => ({
+    verdict: 'deny',
+    rule,
+    reasons,
+    score: 0,
+    risk: undefined,
+    drift,
+  });
+  if (!operation) {
+    return deny(BUILTIN_RULES.unknownOperation, [`operation "${facts.operationId}" is not in the catalog`]);
+  }
+  if (facts.connectorDisabled) {
+    return deny(BUILTIN_RULES.connectorScope, [`connector ${operation.connector} is disabled in arx.yaml`]);
+  }
+  if (facts.connectorScope && !matchesAnyGlob(operation.id, facts.connectorScope)) {
+    return deny(BUILTIN_RULES.connectorScope, [
+      `${operation.id} is outside connectors.${operation.connector}.operations (${facts.connectorScope.join(', ')})`,
+    ]);
+  }
+  if (facts.killSwitch) return deny(BUILTIN_RULES.killSwitch, [facts.killSwitch.reason]);
+
+  const risk = scoreRisk(
+    { operation, recentCalls: facts.recentCalls, resource: facts.resource },
+    governance.risk_weights,
+  );
+  const verdict = evaluatePolicy(governance, { ...facts, operation, risk });
+  const decision: Decision = { ...verdict, risk, drift };
+  if (!drift || drift.response === 'alert' || verdict.verdict === 'deny') {
+    if (drift) decision.reasons = [...decision.reasons, ...driftReasons(drift)];
+    return decision;
+  }
+  if (drift.response === 'escalate') {
+    if (verdict.verdict === 'escalate')
+      return { ...decision, reasons: [...decision.reasons, ...driftReasons(drift)] };
+    return {
+      ...decision,
+      verdict: 'escalate',
+      rule: BUILTIN_RULES.drift,
+      reasons: [...driftReasons(drift), ...verdict.reasons],
+    };
+  }
+  // deny and suspend both refuse this call; the gate also suspends the principal for `suspend`
+  return {
+    ...decision,
+    verdict: 'deny',
+    rule: BUILTIN_RULES.drift,
+    reasons: [...driftReasons(drift), ...verdict.reasons],
+  };
+}
+
+function driftReasons(drift: DriftCheck): string[] {
+  return drift.violations.map((v) => `drift (${drift.response}): ${v.detail}`);
+}

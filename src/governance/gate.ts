@@ -1,0 +1,401 @@
+import type { ConnectorsConfig } from '../config/connectors.js';
+import type { GovernanceConfig } from '../config/governance.js';
+import { hashOf } from '../core/canonical.js';
+import type { Clock } from '../core/clock.js';
+import { ArxError, UsageError } from '../core/errors.js';
+import { secrets } from '../core/secrets.js';
+import { type Logger, logger } from '../log/logger.js';
+import { countIntentsSince } from '../store/audit-repo.js';
+import { recordDriftEvents } from '../store/drift-repo.js';
+import { APPROVAL_STATUSES } from '../store/governance-statuses.js';
+import type { Db } from '../store/repo-support.js';
+import { Approvals } from './approvals.js';
+import type { AuditTrail } from './audit/trail.js';
+import type { Operation, OperationCatalog } from './catalog.js';
+import type { CredentialBroker } from './credentials.js';
+import { type Decision, decide } from './decide.js';
+import { checkDrift, manifestFor } from './drift.js';
+import { PermissionDenied } from './errors.js';
+import { KillSwitch } from './kill-switch.js';
+import { BUILTIN_RULES, type PolicyVerdict } from './policy.js';
+import { PRINCIPAL_KINDS, type Principal, principalRef } from './principal.js';
+import { frequencyWindowMs, type ResourceContext } from './risk.js';
+
+/**
+ * The gate: the only way to act on a tool. For each call —
+ *   kill switch → drift → risk score → policy verdict → audit intent (no audit, no action)
+ *   → deny (PermissionDenied), or wait for an approval of exactly these params, or go
+ *   → credentials resolved for this call only → the connector's handler → audit result.
+ * Connector handlers are registered here and nothing else holds them.
+ */
+
+export interface GateContext {
+  principal: Principal;
+  runId?: string | undefined;
+  /** The resource acted on: environment and tags feed the risk score and policy matching. */
+  resource?: ResourceContext | undefined;
+  /** Evaluate and audit, but do not call write handlers (reads still run). */
+  dryRun?: boolean | undefined;
+  /** The person who started the run, when known: they cannot approve its escalations. */
+  requestedBy?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ExecuteOptions {
+  /** What the effect means (`jira:create:<finding_key>`); default: the operation's own derivation, else the params hash. */
+  idempotencyKey?: string | undefined;
+  /** On escalation: `block` polls until decided (default), `return` hands back a pending result at once. */
+  wait?: 'block' | 'return' | undefined;
+  pollMs?: number | undefined;
+}
+
+interface Decided {
+  verdict: PolicyVerdict['verdict'];
+  rule: string;
+  reasons: string[];
+  score: number;
+  auditSeq: number;
+  idempotencyKey: string;
+  paramsHash: string;
+}
+
+export type GateResult<R = unknown> =
+  | ({ status: 'done'; result: R; approvalId?: string } & Decided)
+  | ({ status: 'pending'; approvalId: string } & Decided)
+  | ({ status: 'dry_run'; result?: R } & Decided);
+
+/** What a handler receives: credentials resolved for this call, and the call's signal, clock and logger. */
+export interface HandlerContext<C = unknown> {
+  credentials: C;
+  signal: AbortSignal;
+  clock: Clock;
+  log: Logger;
+  operation: Operation;
+  idempotencyKey: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: params are validated by the operation's zod schema before the call
+export type OperationHandler<C = any> = (params: any, context: HandlerContext<C>) => Promise<unknown>;
+
+export interface GateOptions {
+  db: Db;
+  clock: Clock;
+  catalog: OperationCatalog;
+  governance: GovernanceConfig;
+  audit: AuditTrail;
+  broker: CredentialBroker;
+  /** `connectors` of arx.yaml: per-connector `enabled` and `operations` limits. */
+  connectors?: ConnectorsConfig | undefined;
+  log?: Logger | undefined;
+}
+
+const HOUR_MS = 3_600_000;
+
+export class Gate {
+  readonly approvals: Approvals;
+  readonly killSwitch: KillSwitch;
+  readonly #handlers = new Map<string, OperationHandler>();
+  readonly #options: GateOptions;
+  readonly #log: Logger;
+
+  constructor(options: GateOptions) {
+    this.#options = options;
+    this.#log = options.log ?? logger();
+    this.approvals = new Approvals(options.db, options.governance.approvals, options.audit, options.clock);
+    this.killSwitch = new KillSwitch(options.db, options.audit, options.clock);
+  }
+
+  /** Connectors register one handler per catalog operation; only the gate ever calls it. */
+  register(operationId: string, handler: OperationHandler): void {
+    if (!this.#options.catalog.has(operationId)) {
+      throw new ArxError(
+        'unknown_operation',
+        `cannot register a handler for "${operationId}": not in the catalog`,
+      );
+    }
+    if (this.#handlers.has(operationId)) {
+      throw new ArxError('handler_registered', `a handler for "${operationId}" is already registered`);
+    }
+    this.#handlers.set(operationId, handler);
+  }
+
+  /**
+   * Runs one operation through the gate.
+   * @example
+   * const out = await gate.execute({ principal: { kind: 'workflow', id: 'wiz-distribution' }, resource: { environment: 'prod' } },
+   *   'jira:issues:create', { project: 'SEC', summary: '...', findingKey }, {});
+   * if (out.status === 'done') console.log(out.result);
+   */
+  async execute<R = unknown>(
+    context: GateContext,
+    operationId: string,
+    params: unknown,
+    options: ExecuteOptions = {},
+  ): Promise<GateResult<R>> {
+    checkContext(context);
+    const { catalog, audit } = this.#options;
+    const operation = catalog.get(operationId);
+    const ref = principalRef(context.principal);
+
+    const parsed = operation ? operation.params.safeParse(params) : undefined;
+    const input = parsed?.success ? (parsed.data as Record<string, unknown>) : params;
+    const paramsHash = hashOf(input ?? null);
+    const idempotencyKey =
+      options.idempotencyKey ??
+      (parsed?.success ? operation?.idempotencyKey?.(parsed.data) : undefined) ??
+      `${operationId}:${ref}:${paramsHash}`;
+
+    const decision: Decision =
+      parsed && !parsed.success
+        ? {
+            verdict: 'deny',
+            rule: BUILTIN_RULES.invalidParams,
+            reasons: parsed.error.issues.map((i) => `params.${i.path.join('.') || '(root)'}: ${i.message}`),
+            score: 0,
+            risk: undefined,
+            drift: undefined,
+          }
+        : await this.decideCall(context, operationId, operation);
+
+    const intent = await audit.append({
+      kind: 'intent',
+      actor: ref,
+      action: operationId,
+      verdict: decision.verdict,
+      risk: decision.risk?.score,
+      runId: context.runId,
+      payload: {
+        principal: context.principal,
+        operation: operationId,
+        idempotency_key: idempotencyKey,
+        inputs_hash: paramsHash,
+        rule: decision.rule,
+        reasons: decision.reasons,
+        score: decision.risk?.score,
+        factors: decision.risk?.factors,
+        resource: context.resource,
+        dry_run: context.dryRun || undefined,
+        drift: decision.drift,
+      },
+    });
+    const decided: Decided = {
+      verdict: decision.verdict,
+      rule: decision.rule,
+      reasons: decision.reasons,
+      score: decision.score,
+      auditSeq: intent.seq,
+      idempotencyKey,
+      paramsHash,
+    };
+    if (decision.drift) await this.afterDrift(context.principal, operationId, decision);
+
+    if (decision.verdict === 'deny' || !operation) {
+      throw new PermissionDenied({
+        kind: denialKind(decision.rule),
+        operation: operationId,
+        rule: decision.rule,
+        reasons: decision.reasons,
+        score: decision.risk?.score,
+        auditSeq: intent.seq,
+      });
+    }
+
+    const writes = operation.verb !== 'read';
+    if (context.dryRun && (writes || decision.verdict !== 'allow')) {
+      await this.recordResult(intent.seq, context, operationId, { status: 'skipped', dry_run: true });
+      return { status: 'dry_run', ...decided };
+    }
+
+    let approvalId: string | undefined;
+    if (decision.verdict === 'escalate') {
+      const approval = await this.approvals.request({
+        operation: operationId,
+        paramsHash,
+        idempotencyKey,
+        principal: ref,
+        requestedBy: context.requestedBy,
+        runId: context.runId,
+        params: secrets.scrubValue(input as Record<string, unknown>),
+        context: {
+          rule: decision.rule,
+          reasons: decision.reasons,
+          score: decision.score,
+          resource: context.resource,
+          intent_seq: intent.seq,
+        },
+      });
+      approvalId = approval.id;
+      if (approval.status === APPROVAL_STATUSES.pending && options.wait === 'return') {
+        return { status: 'pending', approvalId, ...decided };
+      }
+      try {
+        if (approval.status !== APPROVAL_STATUSES.approved) {
+          await this.approvals.waitFor(approval.id, { pollMs: options.pollMs, signal: context.signal });
+        }
+      } catch (err) {
+        if (err instanceof PermissionDenied) {
+          await this.recordResult(intent.seq, context, operationId, {
+            status: 'denied',
+            approval_id: approvalId,
+          });
+          throw new PermissionDenied({ ...err.denial, auditSeq: intent.seq });
+        }
+        throw err;
+      }
+      // the wait may have been long: the kill switch still has the last word
+      const block = await this.killSwitch.check(context.principal, operation.verb);
+      if (block) {
+        await this.recordResult(intent.seq, context, operationId, { status: 'denied', reason: block.reason });
+        throw new PermissionDenied({
+          kind: 'kill_switch',
+          operation: operationId,
+          rule: BUILTIN_RULES.killSwitch,
+          reasons: [block.reason],
+          auditSeq: intent.seq,
+        });
+      }
+    }
+
+    const result = await this.run<R>(operation, input, context, idempotencyKey, intent.seq);
+    return { status: 'done', result, ...decided, ...(approvalId ? { approvalId } : {}) };
+  }
+
+  /** Gathers the facts (kill switch, drift, recent calls) and decides. */
+  private async decideCall(
+    context: GateContext,
+    operationId: string,
+    operation: Operation | undefined,
+  ): Promise<Decision> {
+    const { db, clock, governance, connectors } = this.#options;
+    const now = clock.now();
+    const ref = principalRef(context.principal);
+    const connectorConfig = operation
+      ? (
+          connectors as Record<string, { enabled?: boolean; operations?: string[] } | undefined> | undefined
+        )?.[operation.connector]
+      : undefined;
+    const killSwitch = operation ? await this.killSwitch.check(context.principal, operation.verb) : undefined;
+    const manifest = manifestFor(governance.drift, context.principal);
+    const since = (ms: number) => new Date(now.getTime() - ms);
+    const callsLastHour =
+      manifest?.max_calls_per_hour !== undefined ? await countIntentsSince(db, ref, since(HOUR_MS)) : 0;
+    const recentCalls = await countIntentsSince(db, ref, since(frequencyWindowMs(governance.risk_weights)));
+    return decide(governance, {
+      operationId,
+      operation,
+      principal: context.principal,
+      resource: context.resource,
+      now,
+      recentCalls,
+      killSwitch,
+      drift: manifest && operation ? checkDrift(manifest, operation, callsLastHour) : undefined,
+      connectorScope: connectorConfig?.operations,
+      connectorDisabled: connectorConfig?.enabled === false,
+    });
+  }
+
+  /** Records drift events; a `suspend` response also stops the principal until someone resumes it. */
+  private async afterDrift(principal: Principal, operationId: string, decision: Decision): Promise<void> {
+    const drift = decision.drift!;
+    const at = this.#options.clock.now();
+    const ref = principalRef(principal);
+    await recordDriftEvents(
+      this.#options.db,
+      drift.violations.map((v) => ({
+        at,
+        principal: ref,
+        operation: operationId,
+        violation: v.violation,
+        detail: v.detail,
+        response: drift.response,
+      })),
+    );
+    this.#log.warn(
+      { principal: ref, operation: operationId, drift: drift.violations, response: drift.response },
+      'drift detected',
+    );
+    if (drift.response === 'suspend') {
+      await this.killSwitch.suspend(principal, {
+        actor: 'arx',
+        reason: `drift: ${drift.violations.map((v) => v.detail).join('; ')}`,
+      });
+    }
+  }
+
+  private async run<R>(
+    operation: Operation,
+    input: unknown,
+    context: GateContext,
+    idempotencyKey: string,
+    intentSeq: number,
+  ): Promise<R> {
+    const { clock, broker } = this.#options;
+    const handler = this.#handlers.get(operation.id);
+    const started = clock.now().getTime();
+    const elapsed = () => clock.now().getTime() - started;
+    if (!handler) {
+      await this.recordResult(intentSeq, context, operation.id, {
+        status: 'error',
+        error: 'no handler registered',
+        duration_ms: 0,
+      });
+      throw new ArxError('no_handler', `no connector handler is registered for ${operation.id}`, {
+        hint: `is the ${operation.connector} connector installed and registered with the gate?`,
+      });
+    }
+    let result: unknown;
+    try {
+      const credentials = await broker.resolve({
+        connector: operation.connector,
+        operation: operation.id,
+        principal: principalRef(context.principal),
+      });
+      const signal = context.signal ?? new AbortController().signal;
+      const log = this.#log.child({ operation: operation.id, principal: principalRef(context.principal) });
+      result = await handler(input, { credentials, signal, clock, log, operation, idempotencyKey });
+    } catch (err) {
+      await this.recordResult(intentSeq, context, operation.id, {
+        status: 'error',
+        error: secrets.scrub(err instanceof Error ? err.message : String(err)),
+        error_code: err instanceof ArxError ? err.code : undefined,
+        duration_ms: elapsed(),
+      });
+      throw err;
+    }
+    await this.recordResult(intentSeq, context, operation.id, {
+      status: 'ok',
+      outputs_hash: hashOf(result ?? null),
+      duration_ms: elapsed(),
+    });
+    return result as R;
+  }
+
+  private async recordResult(
+    intentSeq: number,
+    context: GateContext,
+    operationId: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    await this.#options.audit.append({
+      kind: 'result',
+      actor: principalRef(context.principal),
+      action: operationId,
+      runId: context.runId,
+      payload: { intent_seq: intentSeq, ...payload },
+    });
+  }
+}
+
+function checkContext(context: GateContext): void {
+  const principal = context?.principal;
+  if (!principal?.id || !(PRINCIPAL_KINDS as readonly string[]).includes(principal.kind)) {
+    throw new UsageError('gate.execute: context.principal needs an id and a kind (workflow, agent or user)');
+  }
+}
+
+function denialKind(rule: string): PermissionDenied['denial']['kind'] {
+  if (rule === BUILTIN_RULES.killSwitch) return 'kill_switch';
+  if (rule === BUILTIN_RULES.drift) return 'drift';
+  if (rule === BUILTIN_RULES.invalidParams) return 'invalid_params';
+  return 'policy';
+}

@@ -1,0 +1,107 @@
+import type { Clock } from '../core/clock.js';
+import {
+  engageKillSwitch,
+  type KillSwitchEntry,
+  readKillSwitch,
+  releaseKillSwitch,
+} from '../store/governance-state-repo.js';
+import { KILL_SWITCH_KINDS } from '../store/governance-statuses.js';
+import type { Db } from '../store/repo-support.js';
+import type { AuditTrail } from './audit/trail.js';
+import type { Verb } from './catalog.js';
+import { type Principal, principalRef } from './principal.js';
+
+/**
+ * The kill switch: `freeze` stops every write by everyone, `suspend` stops one principal entirely. State
+ * lives in the store and is read on every gate call, so it takes effect at the next call in every process
+ * sharing the store — including a workflow that is already running. Every change is audited.
+ */
+export interface KillSwitchBlock {
+  kind: 'freeze' | 'suspend';
+  reason: string;
+}
+
+export interface KillSwitchChange {
+  /** Who pulls the switch (`user:alice`). */
+  actor: string;
+  reason?: string | undefined;
+}
+
+export class KillSwitch {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Whether this call must stop: a suspended principal is stopped for every operation; a freeze stops every
+   * operation that is not a read.
+   * @example const block = await killSwitch.check(principal, 'write'); if (block) deny(block.reason);
+   */
+  async check(principal: Principal, verb: Verb): Promise<KillSwitchBlock | undefined> {
+    const entries = await readKillSwitch(this.db);
+    const ref = principalRef(principal);
+    const suspended = entries.find((e) => e.kind === KILL_SWITCH_KINDS.suspend && e.principal === ref);
+    if (suspended) return { kind: 'suspend', reason: `${ref} is suspended${describe(suspended)}` };
+    const frozen = entries.find((e) => e.kind === KILL_SWITCH_KINDS.freeze);
+    if (frozen && verb !== 'read')
+      return { kind: 'freeze', reason: `all writes are frozen${describe(frozen)}` };
+    return undefined;
+  }
+
+  status(): Promise<KillSwitchEntry[]> {
+    return readKillSwitch(this.db);
+  }
+
+  /** Stops every write. Returns false when a freeze was already in place. */
+  async freeze(change: KillSwitchChange): Promise<boolean> {
+    return this.engage(KILL_SWITCH_KINDS.freeze, '', change);
+  }
+
+  /** Stops one principal (`kind:id`). Returns false when it was already suspended. */
+  async suspend(principal: Principal, change: KillSwitchChange): Promise<boolean> {
+    return this.engage(KILL_SWITCH_KINDS.suspend, principalRef(principal), change);
+  }
+
+  /** Lifts the freeze (no principal) or one suspension. Returns false when there was nothing to lift. */
+  async resume(principal: Principal | undefined, change: KillSwitchChange): Promise<boolean> {
+    const kind = principal ? KILL_SWITCH_KINDS.suspend : KILL_SWITCH_KINDS.freeze;
+    const target = principal ? principalRef(principal) : '';
+    const lifted = await releaseKillSwitch(this.db, kind, target);
+    if (lifted) {
+      await this.audit.append({
+        kind: 'control',
+        actor: change.actor,
+        action: principal ? 'killswitch.resume' : 'killswitch.unfreeze',
+        payload: { principal: target || undefined, reason: change.reason },
+      });
+    }
+    return lifted;
+  }
+
+  private async engage(
+    kind: 'freeze' | 'suspend',
+    principal: string,
+    change: KillSwitchChange,
+  ): Promise<boolean> {
+    // audit first: a switch that cannot be recorded is still pulled (stopping is always safe), but never silently
+    await this.audit.append({
+      kind: 'control',
+      actor: change.actor,
+      action: kind === 'freeze' ? 'killswitch.freeze' : 'killswitch.suspend',
+      payload: { principal: principal || undefined, reason: change.reason },
+    });
+    return engageKillSwitch(this.db, {
+      kind,
+      principal,
+      reason: change.reason ?? null,
+      actor: change.actor,
+      at: this.clock.now(),
+    });
+  }
+}
+
+function describe(entry: KillSwitchEntry): string {
+  return ` by ${entry.actor} at ${entry.at.toISOString()}${entry.reason ? ` (${entry.reason})` : ''}`;
+}
