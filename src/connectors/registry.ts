@@ -1,0 +1,79 @@
+import type { ConnectorsConfig } from '../config/connectors.js';
+import { ArxError } from '../core/errors.js';
+import type { Operation } from '../governance/catalog.js';
+import type { Credentials } from '../governance/credentials.js';
+import type { Gate, OperationHandler } from '../governance/gate.js';
+import type { CredentialCheck, CredentialField } from './kit/credentials.js';
+import type { ConnectorRuntime } from './kit/runtime.js';
+
+/**
+ * What a connector contributes, in one shape for every tool: its catalog entries, one handler per operation
+ * id (registered with the gate, which alone calls them with the broker's per-call credentials), and its
+ * credentials: the fields it reads and a cheap read-only `test()` for `arx connectors test`.
+ */
+export interface ConnectorModule {
+  name: string;
+  operations: readonly Operation[];
+  /** Keyed by operation id; every entry of `operations` has exactly one. */
+  handlers: Readonly<Record<string, OperationHandler<Credentials>>>;
+  credentials: ConnectorCredentialCheck;
+}
+
+export interface ConnectorCredentialCheck {
+  fields: readonly CredentialField[];
+  /**
+   * Resolves the credentials from `connectors.<name>` of arx.yaml and the environment, then makes one
+   * read-only call. Never throws: a missing setting, a bad secret, a wrong URL, an unreachable host or a
+   * missing scope each come back as a `CredentialCheck` with a one-line explanation.
+   */
+  test(
+    config: Record<string, unknown> | undefined,
+    runtime: ConnectorRuntime,
+    env?: NodeJS.ProcessEnv,
+  ): Promise<CredentialCheck>;
+}
+
+/** Builds a connector over the process's shared runtime (one governor, breaker and call table). */
+export type ConnectorFactory = (runtime: ConnectorRuntime) => ConnectorModule;
+
+/**
+ * Every connector with handlers, loaded lazily so `--help` stays fast. A connector adds one line here.
+ */
+export const CONNECTOR_FACTORIES: Readonly<Record<string, () => Promise<ConnectorFactory>>> = {
+  wiz: async () => (await import('./wiz/index.js')).wizConnector,
+  qualys: async () => (await import('./qualys/index.js')).qualysConnector,
+};
+
+export function connectorNames(): string[] {
+  return Object.keys(CONNECTOR_FACTORIES).sort();
+}
+
+export async function loadConnector(name: string, runtime: ConnectorRuntime): Promise<ConnectorModule> {
+  const load = CONNECTOR_FACTORIES[name];
+  if (!load) {
+    throw new ArxError('unknown_connector', `unknown connector "${name}"`, {
+      fault: 'caller',
+      hint: `connectors with a credentials check: ${connectorNames().join(', ')}`,
+    });
+  }
+  return (await load())(runtime);
+}
+
+/** Registers a connector's handlers with the gate; an operation without a handler is a packaging bug. */
+export function registerConnector(gate: Pick<Gate, 'register'>, connector: ConnectorModule): void {
+  for (const operation of connector.operations) {
+    const handler = connector.handlers[operation.id];
+    if (!handler) {
+      throw new ArxError('handler_missing', `${connector.name}: no handler for ${operation.id}`);
+    }
+    gate.register(operation.id, handler);
+  }
+}
+
+/** `connectors.<name>` of arx.yaml as a plain record, for credential resolution. */
+export function connectorConfig(
+  connectors: ConnectorsConfig | undefined,
+  name: string,
+): Record<string, unknown> | undefined {
+  return (connectors as Record<string, Record<string, unknown> | undefined> | undefined)?.[name];
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { RETRY_NONE } from '../http/retry.js';
+import {
+  type CredentialCheck,
+  type CredentialField,
+  explainFailure,
+  resolveCredentialFields,
+} from '../kit/credentials.js';
+import type { ConnectorRuntime } from '../kit/runtime.js';
+import type { ConnectorCredentialCheck } from '../registry.js';
+import { WizClient } from './client.js';
+
+/**
+ * Wiz service-account credentials: OAuth client credentials exchanged for a bearer token (api-contracts
+ * §1.1). Environment variable names are those of the workflow READMEs, plus `WIZ_AUTH_URL` for gov
+ * tenants and the sandbox.
+ */
+export const WIZ_DEFAULT_AUTH_URL = 'https://auth.app.wiz.io/oauth/token';
+
+export const WIZ_CREDENTIAL_FIELDS: readonly CredentialField[] = [
+  {
+    name: 'clientId',
+    config: 'client_id',
+    env: 'WIZ_CLIENT_ID',
+    required: true,
+    description: 'Wiz service account client id',
+  },
+  {
+    name: 'clientSecret',
+    config: 'client_secret',
+    env: 'WIZ_CLIENT_SECRET',
+    required: true,
+    secret: true,
+    description: 'Wiz service account client secret',
+  },
+  {
+    name: 'apiUrl',
+    config: 'api_url',
+    env: 'WIZ_API_URL',
+    required: true,
+    description: 'Wiz API endpoint of your tenant (https://api.<dc>.app.wiz.io/graphql)',
+  },
+  {
+    name: 'authUrl',
+    config: 'auth_url',
+    env: 'WIZ_AUTH_URL',
+    default: WIZ_DEFAULT_AUTH_URL,
+    description: 'Wiz OAuth token URL (gov tenants: https://auth.gov.wiz.io/oauth/token)',
+  },
+];
+
+/** Legacy Auth0 token hosts expect the old audience (api-contracts §1.1). */
+const LEGACY_AUTH_HOSTS = ['auth.wiz.io', 'auth0.gov.wiz.io'];
+
+export function audienceFor(authUrl: string): string {
+  try {
+    return LEGACY_AUTH_HOSTS.includes(new URL(authUrl).hostname) ? 'beyond-api' : 'wiz-api';
+  } catch {
+    return 'wiz-api';
+  }
+}
+
+/** Users paste the endpoint with or without `/graphql` (the READMEs show `https://api.wiz.io`). */
+export function graphqlUrl(apiUrl: string): string {
+  const trimmed = apiUrl.replace(/\/+$/, '');
+  return /\/graphql$/i.test(trimmed) ? trimmed : `${trimmed}/graphql`;
+}
+
+export const wizCredentialsSchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  authUrl: z.url(),
+  apiUrl: z.url(),
+  /** `wiz-api` for Cognito token URLs, `beyond-api` for the legacy Auth0 ones. */
+  audience: z.string().min(1),
+});
+export type WizCredentials = z.infer<typeof wizCredentialsSchema>;
+
+/**
+ * Credentials from `connectors.wiz` of arx.yaml (or the broker's per-call copy of it), falling back to the
+ * environment. Throws a ConfigError naming each missing variable.
+ */
+export function resolveWizCredentials(
+  config: Record<string, unknown> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): WizCredentials {
+  const fields = resolveCredentialFields('wiz', WIZ_CREDENTIAL_FIELDS, config, env);
+  const authUrl = fields.authUrl ?? WIZ_DEFAULT_AUTH_URL;
+  return wizCredentialsSchema.parse({
+    ...fields,
+    apiUrl: graphqlUrl(fields.apiUrl ?? ''),
+    authUrl,
+    audience: audienceFor(authUrl),
+  });
+}
+
+const HINTS = {
+  connector: 'wiz',
+  urlVar: 'WIZ_API_URL (and WIZ_AUTH_URL for gov tenants)',
+  secretVars: 'WIZ_CLIENT_ID and WIZ_CLIENT_SECRET',
+  scopeHint: 'give the service account read:issues, read:vulnerabilities and read:cloud_configuration',
+};
+
+/** Token first (proves id, secret and token URL), then one count query (proves endpoint and scope). */
+export async function testWizCredentials(client: WizClient): Promise<CredentialCheck> {
+  try {
+    await client.accessToken();
+    const { issues } = await client.probe();
+    return {
+      connector: 'wiz',
+      ok: true,
+      identity: client.clientId,
+      message: `token issued and the API answered${issues === undefined ? '' : `: ${issues} issues visible`}`,
+    };
+  } catch (err) {
+    return explainFailure(err, HINTS);
+  }
+}
+
+export const wizCredentialCheck: ConnectorCredentialCheck = {
+  fields: WIZ_CREDENTIAL_FIELDS,
+  async test(config, runtime: ConnectorRuntime, env = process.env) {
+    let credentials: WizCredentials;
+    try {
+      credentials = resolveWizCredentials(config, env);
+    } catch (err) {
+      return explainFailure(err, HINTS);
+    }
+    // interactive: one attempt, so a wrong URL is reported in seconds rather than after backoff
+    return testWizCredentials(new WizClient(credentials, { ...runtime, retry: RETRY_NONE }));
+  },
+};
