@@ -135,8 +135,10 @@ async function readArgs(
     };
   }
   if (type.startsWith('multipart/form-data')) {
-    const form = await c.req.parseBody();
-    return { args: { ...args, ...form }, jsonWithoutCharset: false };
+    // Rebuilt from the text the kit already read, keeping the boundary from the original content type.
+    const form = await new Response(await c.req.text(), { headers: { 'content-type': type } }).formData();
+    const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+    return { args: { ...args, ...fields }, jsonWithoutCharset: false };
   }
   return { args, jsonWithoutCharset: false };
 }
