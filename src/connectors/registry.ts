@@ -2,7 +2,7 @@ import type { ConnectorsConfig } from '../config/connectors.js';
 import { ArxError } from '../core/errors.js';
 import type { Operation } from '../governance/catalog.js';
 import type { Credentials } from '../governance/credentials.js';
-import type { Gate, OperationHandler } from '../governance/gate.js';
+import type { Gate, OperationHandler, Reconciler } from '../governance/gate.js';
 import type { CredentialCheck, CredentialField } from './kit/credentials.js';
 import type { ConnectorRuntime } from './kit/runtime.js';
 
@@ -16,6 +16,11 @@ export interface ConnectorModule {
   operations: readonly Operation[];
   /** Keyed by operation id; every entry of `operations` has exactly one. */
   handlers: Readonly<Record<string, OperationHandler<Credentials>>>;
+  /**
+   * Keyed by write operation id: asks the target whether that write already happened (search by label,
+   * dedup key, correlation id). The engine reaches them through `gate.reconcile` for a `pending` effect.
+   */
+  reconcilers?: Readonly<Record<string, Reconciler<Credentials>>>;
   credentials: ConnectorCredentialCheck;
 }
 
@@ -60,13 +65,19 @@ export async function loadConnector(name: string, runtime: ConnectorRuntime): Pr
 }
 
 /** Registers a connector's handlers with the gate; an operation without a handler is a packaging bug. */
-export function registerConnector(gate: Pick<Gate, 'register'>, connector: ConnectorModule): void {
+export function registerConnector(
+  gate: Pick<Gate, 'register' | 'registerReconciler'>,
+  connector: ConnectorModule,
+): void {
   for (const operation of connector.operations) {
     const handler = connector.handlers[operation.id];
     if (!handler) {
       throw new ArxError('handler_missing', `${connector.name}: no handler for ${operation.id}`);
     }
     gate.register(operation.id, handler);
+  }
+  for (const [operationId, reconciler] of Object.entries(connector.reconcilers ?? {})) {
+    gate.registerReconciler(operationId, reconciler);
   }
 }
 

@@ -26,9 +26,21 @@ export interface CredentialBroker {
 export const CREDENTIAL_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   wiz: { client_id: 'WIZ_CLIENT_ID', client_secret: 'WIZ_CLIENT_SECRET', api_url: 'WIZ_API_URL' },
   qualys: { url: 'QUALYS_URL', username: 'QUALYS_USERNAME', password: 'QUALYS_PASSWORD' },
-  jira: { url: 'JIRA_URL', email: 'JIRA_EMAIL', api_token: 'JIRA_API_TOKEN' },
-  slack: { bot_token: 'SLACK_BOT_TOKEN' },
-  pagerduty: { api_key: 'PAGERDUTY_API_KEY', routing_key: 'PAGERDUTY_ROUTING_KEY', from: 'PAGERDUTY_FROM' },
+  jira: {
+    url: 'JIRA_URL',
+    email: 'JIRA_USER_EMAIL',
+    api_token: 'JIRA_API_TOKEN',
+    project_key: 'JIRA_PROJECT_KEY',
+  },
+  slack: { bot_token: 'SLACK_BOT_TOKEN', api_url: 'SLACK_API_URL' },
+  pagerduty: {
+    api_key: 'PAGERDUTY_API_KEY',
+    routing_key: 'PAGERDUTY_ROUTING_KEY',
+    from: 'PAGERDUTY_FROM',
+    service_id: 'PAGERDUTY_SERVICE_ID',
+    api_url: 'PAGERDUTY_API_URL',
+    events_url: 'PAGERDUTY_EVENTS_URL',
+  },
   servicenow: { url: 'SERVICENOW_URL', username: 'SERVICENOW_USERNAME', password: 'SERVICENOW_PASSWORD' },
   aws: {
     access_key_id: 'AWS_ACCESS_KEY_ID',

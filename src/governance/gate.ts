@@ -77,6 +77,25 @@ export interface HandlerContext<C = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: params are validated by the operation's zod schema before the call
 export type OperationHandler<C = any> = (params: any, context: HandlerContext<C>) => Promise<unknown>;
 
+/**
+ * A write operation's reconcile: given the write's params, asks the target whether that write already
+ * happened (Jira issue by its finding label, PagerDuty incident by incident_key, ServiceNow incident by
+ * correlation_id, Slack message by metadata) and returns what the write would have returned, or undefined.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: params are validated by the operation's zod schema before the call
+export type Reconciler<C = any> = (params: any, context: HandlerContext<C>) => Promise<unknown>;
+
+export interface ReconcileResult<R = unknown> {
+  /** True when the target already has the effect; `result` is then what the write would have returned. */
+  found: boolean;
+  result?: R | undefined;
+  idempotencyKey: string;
+  auditSeq: number;
+}
+
+/** The rule named in the audit for a reconcile: it reads, and its write was decided when first attempted. */
+export const RECONCILE_RULE = '(reconcile)';
+
 export interface GateOptions {
   db: Db;
   clock: Clock;
@@ -95,6 +114,7 @@ export class Gate {
   readonly approvals: Approvals;
   readonly killSwitch: KillSwitch;
   readonly #handlers = new Map<string, OperationHandler>();
+  readonly #reconcilers = new Map<string, Reconciler>();
   readonly #options: GateOptions;
   readonly #log: Logger;
 
@@ -117,6 +137,98 @@ export class Gate {
       throw new ArxError('handler_registered', `a handler for "${operationId}" is already registered`);
     }
     this.#handlers.set(operationId, handler);
+  }
+
+  /** Connectors register one reconcile per write operation, next to its handler; only the gate calls it. */
+  registerReconciler(operationId: string, reconciler: Reconciler): void {
+    const operation = this.#options.catalog.get(operationId);
+    if (!operation || operation.verb === 'read') {
+      throw new ArxError(
+        'unknown_operation',
+        `cannot register a reconcile for "${operationId}": not a write operation in the catalog`,
+      );
+    }
+    if (this.#reconcilers.has(operationId)) {
+      throw new ArxError('handler_registered', `a reconcile for "${operationId}" is already registered`);
+    }
+    this.#reconcilers.set(operationId, reconciler);
+  }
+
+  /**
+   * After a crash left an effect `pending`, asks the target whether that write already happened, before
+   * anything retries it. Audited as an intent (rule `(reconcile)`) and a result saying whether it was
+   * found; the kill switch applies as to a read. Policy is not asked again: the call only reads, and the
+   * write it looks for was decided when it was attempted.
+   *
+   * @example
+   * const check = await gate.reconcile(ctx, 'jira:issues:create', params, { idempotencyKey: effect.key });
+   * if (check.found) await effects.complete(effect.key, check.result);
+   */
+  async reconcile<R = unknown>(
+    context: GateContext,
+    operationId: string,
+    params: unknown,
+    options: Pick<ExecuteOptions, 'idempotencyKey'> = {},
+  ): Promise<ReconcileResult<R>> {
+    checkContext(context);
+    const operation = this.#options.catalog.get(operationId);
+    const reconciler = this.#reconcilers.get(operationId);
+    if (!operation || !reconciler) {
+      throw new ArxError('no_reconciler', `no reconcile is registered for ${operationId}`, {
+        hint: 'reconcile exists for write operations of connectors that can search for their effects',
+      });
+    }
+    const parsed = operation.params.safeParse(params);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `params.${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new ArxError('invalid_params', `${operationId}: ${issues.join('; ')}`, { fault: 'caller' });
+    }
+    const ref = principalRef(context.principal);
+    const paramsHash = hashOf(parsed.data ?? null);
+    const idempotencyKey =
+      options.idempotencyKey ??
+      operation.idempotencyKey?.(parsed.data) ??
+      `${operationId}:${ref}:${paramsHash}`;
+    const block = await this.killSwitch.check(context.principal, 'read');
+    const intent = await this.#options.audit.append({
+      kind: 'intent',
+      actor: ref,
+      action: operationId,
+      verdict: block ? 'deny' : 'allow',
+      runId: context.runId,
+      payload: {
+        principal: context.principal,
+        operation: operationId,
+        reconcile: true,
+        idempotency_key: idempotencyKey,
+        inputs_hash: paramsHash,
+        rule: block ? BUILTIN_RULES.killSwitch : RECONCILE_RULE,
+        reasons: [
+          block ? block.reason : `looks up whether the pending effect ${idempotencyKey} already happened`,
+        ],
+      },
+    });
+    if (block) {
+      throw new PermissionDenied({
+        kind: 'kill_switch',
+        operation: operationId,
+        rule: BUILTIN_RULES.killSwitch,
+        reasons: [block.reason],
+        auditSeq: intent.seq,
+      });
+    }
+    const result = await this.run<R | undefined>(
+      operation,
+      parsed.data,
+      context,
+      idempotencyKey,
+      intent.seq,
+      {
+        fn: reconciler,
+        extra: (out) => ({ reconcile: true, found: out !== undefined }),
+      },
+    );
+    return { found: result !== undefined, result, idempotencyKey, auditSeq: intent.seq };
   }
 
   /**
@@ -328,9 +440,11 @@ export class Gate {
     context: GateContext,
     idempotencyKey: string,
     intentSeq: number,
+    /** A reconcile runs through the same path, with its own function and result fields. */
+    as?: { fn: Reconciler; extra: (result: unknown) => Record<string, unknown> },
   ): Promise<R> {
     const { clock, broker } = this.#options;
-    const handler = this.#handlers.get(operation.id);
+    const handler = as?.fn ?? this.#handlers.get(operation.id);
     const started = clock.now().getTime();
     const elapsed = () => clock.now().getTime() - started;
     if (!handler) {
@@ -364,6 +478,7 @@ export class Gate {
     }
     await this.recordResult(intentSeq, context, operation.id, {
       status: 'ok',
+      ...as?.extra(result),
       outputs_hash: hashOf(result ?? null),
       duration_ms: elapsed(),
     });
