@@ -1,25 +1,30 @@
-import type { ConnectorsConfig } from '../config/connectors.js';
-import type { GovernanceConfig } from '../config/governance.js';
 import { hashOf } from '../core/canonical.js';
-import type { Clock } from '../core/clock.js';
 import { ArxError, UsageError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
 import { type Logger, logger } from '../log/logger.js';
 import { countIntentsSince } from '../store/audit-repo.js';
 import { recordDriftEvents } from '../store/drift-repo.js';
 import { APPROVAL_STATUSES } from '../store/governance-statuses.js';
-import type { Db } from '../store/repo-support.js';
 import { Approvals } from './approvals.js';
-import type { AuditTrail } from './audit/trail.js';
-import type { Operation, OperationCatalog } from './catalog.js';
-import type { CredentialBroker } from './credentials.js';
+import type { Operation } from './catalog.js';
 import { type Decision, decide } from './decide.js';
-import { checkDrift, manifestFor } from './drift.js';
+import { manifestFor } from './drift.js';
 import { PermissionDenied } from './errors.js';
+import type {
+  Decided,
+  ExecuteOptions,
+  GateContext,
+  GateOptions,
+  GateResult,
+  OperationHandler,
+  ReconcileResult,
+  Reconciler,
+} from './gate-types.js';
+import { RECONCILE_RULE } from './gate-types.js';
 import { KillSwitch } from './kill-switch.js';
-import { BUILTIN_RULES, type PolicyVerdict } from './policy.js';
+import { BUILTIN_RULES } from './policy.js';
 import { PRINCIPAL_KINDS, type Principal, principalRef } from './principal.js';
-import { frequencyWindowMs, type ResourceContext } from './risk.js';
+import { frequencyWindowMs } from './risk.js';
 
 /**
  * The gate: the only way to act on a tool. For each call —
@@ -29,84 +34,7 @@ import { frequencyWindowMs, type ResourceContext } from './risk.js';
  * Connector handlers are registered here and nothing else holds them.
  */
 
-export interface GateContext {
-  principal: Principal;
-  runId?: string | undefined;
-  /** The resource acted on: environment and tags feed the risk score and policy matching. */
-  resource?: ResourceContext | undefined;
-  /** Evaluate and audit, but do not call write handlers (reads still run). */
-  dryRun?: boolean | undefined;
-  /** The person who started the run, when known: they cannot approve its escalations. */
-  requestedBy?: string | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-export interface ExecuteOptions {
-  /** What the effect means (`jira:create:<finding_key>`); default: the operation's own derivation, else the params hash. */
-  idempotencyKey?: string | undefined;
-  /** On escalation: `block` polls until decided (default), `return` hands back a pending result at once. */
-  wait?: 'block' | 'return' | undefined;
-  pollMs?: number | undefined;
-}
-
-interface Decided {
-  verdict: PolicyVerdict['verdict'];
-  rule: string;
-  reasons: string[];
-  score: number;
-  auditSeq: number;
-  idempotencyKey: string;
-  paramsHash: string;
-}
-
-export type GateResult<R = unknown> =
-  | ({ status: 'done'; result: R; approvalId?: string } & Decided)
-  | ({ status: 'pending'; approvalId: string } & Decided)
-  | ({ status: 'dry_run'; result?: R } & Decided);
-
-/** What a handler receives: credentials resolved for this call, and the call's signal, clock and logger. */
-export interface HandlerContext<C = unknown> {
-  credentials: C;
-  signal: AbortSignal;
-  clock: Clock;
-  log: Logger;
-  operation: Operation;
-  idempotencyKey: string;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: params are validated by the operation's zod schema before the call
-export type OperationHandler<C = any> = (params: any, context: HandlerContext<C>) => Promise<unknown>;
-
-/**
- * A write operation's reconcile: given the write's params, asks the target whether that write already
- * happened (Jira issue by its finding label, PagerDuty incident by incident_key, ServiceNow incident by
- * correlation_id, Slack message by metadata) and returns what the write would have returned, or undefined.
- */
-// biome-ignore lint/suspicious/noExplicitAny: params are validated by the operation's zod schema before the call
-export type Reconciler<C = any> = (params: any, context: HandlerContext<C>) => Promise<unknown>;
-
-export interface ReconcileResult<R = unknown> {
-  /** True when the target already has the effect; `result` is then what the write would have returned. */
-  found: boolean;
-  result?: R | undefined;
-  idempotencyKey: string;
-  auditSeq: number;
-}
-
-/** The rule named in the audit for a reconcile: it reads, and its write was decided when first attempted. */
-export const RECONCILE_RULE = '(reconcile)';
-
-export interface GateOptions {
-  db: Db;
-  clock: Clock;
-  catalog: OperationCatalog;
-  governance: GovernanceConfig;
-  audit: AuditTrail;
-  broker: CredentialBroker;
-  /** `connectors` of arx.yaml: per-connector `enabled` and `operations` limits. */
-  connectors?: ConnectorsConfig | undefined;
-  log?: Logger | undefined;
-}
+export * from './gate-types.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -288,6 +216,9 @@ export class Gate {
         resource: context.resource,
         dry_run: context.dryRun || undefined,
         drift: decision.drift,
+        // what `arx policy simulate` needs to decide this call again under another policy
+        recent_calls: decision.recentCalls,
+        calls_last_hour: decision.callsLastHour,
       },
     });
     const decided: Decided = {
@@ -372,7 +303,7 @@ export class Gate {
     return { status: 'done', result, ...decided, ...(approvalId ? { approvalId } : {}) };
   }
 
-  /** Gathers the facts (kill switch, drift, recent calls) and decides. */
+  /** Gathers the facts (kill switch, recent calls) and decides. */
   private async decideCall(
     context: GateContext,
     operationId: string,
@@ -381,29 +312,25 @@ export class Gate {
     const { db, clock, governance, connectors } = this.#options;
     const now = clock.now();
     const ref = principalRef(context.principal);
-    const connectorConfig = operation
-      ? (
-          connectors as Record<string, { enabled?: boolean; operations?: string[] } | undefined> | undefined
-        )?.[operation.connector]
-      : undefined;
     const killSwitch = operation ? await this.killSwitch.check(context.principal, operation.verb) : undefined;
-    const manifest = manifestFor(governance.drift, context.principal);
     const since = (ms: number) => new Date(now.getTime() - ms);
-    const callsLastHour =
-      manifest?.max_calls_per_hour !== undefined ? await countIntentsSince(db, ref, since(HOUR_MS)) : 0;
+    const rateLimited = manifestFor(governance.drift, context.principal)?.max_calls_per_hour !== undefined;
+    const callsLastHour = rateLimited ? await countIntentsSince(db, ref, since(HOUR_MS)) : undefined;
     const recentCalls = await countIntentsSince(db, ref, since(frequencyWindowMs(governance.risk_weights)));
-    return decide(governance, {
-      operationId,
-      operation,
-      principal: context.principal,
-      resource: context.resource,
-      now,
-      recentCalls,
-      killSwitch,
-      drift: manifest && operation ? checkDrift(manifest, operation, callsLastHour) : undefined,
-      connectorScope: connectorConfig?.operations,
-      connectorDisabled: connectorConfig?.enabled === false,
-    });
+    const decision = decide(
+      { governance, connectors },
+      {
+        operationId,
+        operation,
+        principal: context.principal,
+        resource: context.resource,
+        now,
+        recentCalls,
+        callsLastHour,
+        killSwitch,
+      },
+    );
+    return { ...decision, recentCalls, callsLastHour };
   }
 
   /** Records drift events; a `suspend` response also stops the principal until someone resumes it. */

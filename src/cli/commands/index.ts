@@ -10,6 +10,9 @@ export async function registerAll(program: Command): Promise<void> {
     import('./validate.js'),
     import('./intel.js'),
     import('./sandbox.js'),
+    import('./approvals.js'),
+    import('./audit.js'),
+    import('./killswitch.js'),
     // command modules are added here, one line each
   ];
   for (const mod of await Promise.all(modules)) mod.register(program);

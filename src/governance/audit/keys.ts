@@ -44,8 +44,10 @@ export function signerFromPrivateKey(privateKey: KeyObject): CheckpointSigner {
   };
 }
 
+export type Verifier = Pick<CheckpointSigner, 'keyId' | 'verify'>;
+
 /** A verifier only (for `arx audit verify` with a public key). */
-export function verifierFromPublicKey(publicKey: KeyObject): Pick<CheckpointSigner, 'keyId' | 'verify'> {
+export function verifierFromPublicKey(publicKey: KeyObject): Verifier {
   return {
     keyId: keyIdOf(publicKey),
     verify: (message, signature) => verifySignature(publicKey, message, signature),
@@ -75,6 +77,29 @@ export function loadOrCreateSigner(location: KeyLocation): CheckpointSigner {
     writeFileSync(`${file.replace(/\.pem$/, '')}.pub.pem`, publicKey.export({ type: 'spki', format: 'pem' }));
   }
   return signerFromPrivateKey(readPrivateKey(file));
+}
+
+/**
+ * The key to verify checkpoints with, without creating one: a public key file (an auditor's copy), else the
+ * deployment's private key; undefined when neither exists.
+ */
+export function loadVerifier(
+  location: KeyLocation & { publicKeyPath?: string | undefined },
+): Verifier | undefined {
+  if (location.publicKeyPath) {
+    let pem: string;
+    try {
+      pem = readFileSync(location.publicKeyPath, 'utf8');
+    } catch (err) {
+      throw new ArxError('audit_key_missing', `public key not readable: ${location.publicKeyPath}`, {
+        fault: 'caller',
+        cause: err,
+      });
+    }
+    return verifierFromPublicKey(createPublicKey(pem));
+  }
+  const file = location.signingKeyPath ?? join(location.home, DEFAULT_KEY_FILE);
+  return existsSync(file) ? signerFromPrivateKey(readPrivateKey(file)) : undefined;
 }
 
 function readPrivateKey(path: string): KeyObject {
