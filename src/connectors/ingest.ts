@@ -1,14 +1,11 @@
 import type { Clock } from '../core/clock.js';
-import { scorePriority } from '../core/finding/priority.js';
 import type { IntelLookup } from '../core/intel/types.js';
 import type { Gate, GateContext } from '../governance/gate.js';
-import { FindingsRepo } from '../store/findings-repo.js';
-import { QuarantineRepo } from '../store/quarantine-repo.js';
 import type { Db } from '../store/repo-support.js';
 import { WatermarksRepo } from '../store/watermarks-repo.js';
 import { INGEST_PLANS, type IngestPass, type IngestSource } from './ingest-plans.js';
 import type { AccountMap } from './normalise/context.js';
-import type { NormaliseResult } from './normalise/result.js';
+import { persistResults } from './persist-findings.js';
 import { type ReadPage, readPages } from './read-pages.js';
 
 /**
@@ -89,8 +86,10 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
     const params = { ...pass.params, ...(since ? { [pass.sinceParam]: since } : {}) };
 
     for await (const page of resumablePages(options, pass, params, progress?.after)) {
-      const results = await normalise(page.items, pass);
-      await persist(options, results, summary);
+      const counts = await persistResults(options, await normalise(page.items, pass));
+      summary.imported += counts.imported;
+      summary.merged += counts.merged;
+      summary.quarantined += counts.quarantined;
       summary.read += plan.count(page.items);
       summary.pages += 1;
       if (page.next) {
@@ -140,32 +139,6 @@ async function* resumablePages(
   if (first.done) return;
   yield first.value;
   yield* resumed;
-}
-
-async function persist(options: IngestOptions, results: NormaliseResult[], summary: IngestSummary) {
-  const { db, clock } = options.store;
-  const findings = results.flatMap((r) => (r.ok ? [r.finding] : []));
-  const quarantined = results.flatMap((r) => (r.ok ? [] : [r]));
-  if (findings.length > 0) {
-    const scored = findings.map((finding) => ({
-      ...finding,
-      priority: scorePriority(finding, options.intel, clock),
-    }));
-    const outcomes = await new FindingsRepo(db, clock).upsertMany(scored);
-    for (const outcome of outcomes) summary[outcome.outcome === 'inserted' ? 'imported' : 'merged'] += 1;
-  }
-  if (quarantined.length > 0) {
-    await new QuarantineRepo(db, clock).addMany(
-      quarantined.map((q) => ({
-        vendor: options.source,
-        reason: q.reason,
-        fieldPath: q.path,
-        raw: q.raw,
-        ...(options.runId ? { runId: options.runId } : {}),
-      })),
-    );
-    summary.quarantined += quarantined.length;
-  }
 }
 
 const progressScope = (scope: string) => `${scope}:progress`;

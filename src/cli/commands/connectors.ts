@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { action } from '../action.js';
 import { out } from '../output.js';
+import { registerConnectorsTest } from './connectors-test.js';
 
 /** `arx connectors list`: the operation catalog — what the gate can do, how risky each action is. */
 export function register(program: Command): void {
@@ -39,4 +40,5 @@ export function register(program: Command): void {
         out.line(`\n${ops.length} operations on ${new Set(ops.map((op) => op.connector)).size} connectors`);
       }),
     );
+  registerConnectorsTest(connectors);
 }
