@@ -88,6 +88,7 @@ async function each<T, O>(
       report.ok += 1;
     } catch (err) {
       if (isRunStopped(err) || isRunInterrupted(err)) throw err;
+      parts.ops.checkActive(); // an item that failed because the run is stopping does not count as failed
       const reason = err instanceof Error ? err.message : String(err);
       if (isPermissionDenied(err)) {
         // already counted as denied when the gate refused
