@@ -131,7 +131,7 @@ forEachStore('gate.execute', (openTestStore) => {
   it('audits handler failures with secrets scrubbed and rethrows', async () => {
     const { gate, store } = await openTestGate(openTestStore);
     await assert.rejects(
-      gate.execute({ principal: workflow }, 'jira:issues:create', { ...jiraParams(), fail: true }),
+      gate.execute({ principal: workflow }, 'jira:issues:create', { ...jiraParams(), summary: 'fail' }),
       /tool failed/,
     );
     const result = (await readAuditEntries(store.db)).find((e) => e.kind === 'result');

@@ -77,7 +77,8 @@ export async function openTestGate(openTestStore: OpenTestStore, options: TestGa
   for (const id of HANDLED_OPERATIONS) {
     governance.gate.register(id, async (params: Record<string, unknown>, ctx: HandlerContext) => {
       calls.push({ operation: id, params, credentials: ctx.credentials, idempotencyKey: ctx.idempotencyKey });
-      if (params.fail) throw new Error(`tool failed; token was ${TEST_SECRET}`);
+      // a test connector's way to fail: a flag where the schema is loose, a summary where it is strict
+      if (params.fail || params.summary === 'fail') throw new Error(`tool failed; token was ${TEST_SECRET}`);
       return { id: `${id}#${calls.length}` };
     });
   }

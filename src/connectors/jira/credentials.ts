@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import {
+  type CredentialCheck,
+  type CredentialField,
+  explainFailure,
+  resolveCredentialFields,
+} from '../kit/credentials.js';
+import type { ConnectorRuntime } from '../kit/runtime.js';
+import { createJiraClient } from './client.js';
+
+/**
+ * Jira Cloud credentials: the site URL, the Atlassian account email and an API token, sent as HTTP Basic
+ * (`base64(email:token)`, api-contracts §2.1). Environment names follow the workflow READMEs.
+ */
+export const JIRA_CREDENTIAL_FIELDS: readonly CredentialField[] = [
+  {
+    name: 'url',
+    config: 'url',
+    env: 'JIRA_URL',
+    required: true,
+    description: 'Jira site URL (https://<site>.atlassian.net)',
+  },
+  {
+    name: 'email',
+    config: 'email',
+    env: 'JIRA_USER_EMAIL',
+    required: true,
+    description: 'email of the Atlassian account that owns the API token',
+  },
+  {
+    name: 'apiToken',
+    config: 'api_token',
+    env: 'JIRA_API_TOKEN',
+    required: true,
+    secret: true,
+    description: 'Jira API token',
+  },
+  {
+    name: 'projectKey',
+    config: 'project_key',
+    env: 'JIRA_PROJECT_KEY',
+    description: 'default project for new issues',
+  },
+];
+
+export const jiraCredentialsSchema = z.object({
+  url: z.url(),
+  email: z.string().min(1),
+  apiToken: z.string().min(1),
+  projectKey: z.string().min(1).optional(),
+});
+export type JiraCredentials = z.infer<typeof jiraCredentialsSchema>;
+
+export function resolveJiraCredentials(
+  config?: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): JiraCredentials {
+  return jiraCredentialsSchema.parse(resolveCredentialFields('jira', JIRA_CREDENTIAL_FIELDS, config, env));
+}
+
+const HINTS = {
+  connector: 'jira',
+  urlVar: 'JIRA_URL',
+  secretVars: 'JIRA_USER_EMAIL and JIRA_API_TOKEN',
+  scopeHint: 'the token owner needs "Browse projects" and "Create issues" in the project (JIRA_PROJECT_KEY)',
+};
+
+/**
+ * `arx connectors test jira`: resolves the credentials, then two cheap reads: `GET /myself` (the secret
+ * and URL), and the default project if one is set (the token owner's access). Never throws.
+ */
+export const jiraCredentialCheck = {
+  fields: JIRA_CREDENTIAL_FIELDS,
+  async test(
+    config: Record<string, unknown> | undefined,
+    runtime: ConnectorRuntime,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<CredentialCheck> {
+    try {
+      const credentials = resolveJiraCredentials(config, env);
+      const client = createJiraClient(runtime, credentials);
+      const me = await client.myself();
+      const who = me.emailAddress ?? me.displayName ?? me.accountId;
+      if (credentials.projectKey) {
+        try {
+          await client.project(credentials.projectKey);
+        } catch (err) {
+          const check = explainFailure(err, HINTS);
+          if (check.problem !== 'wrong_url') return check;
+          return {
+            ...check,
+            problem: 'missing_scope',
+            message: `authenticated as ${who}, but project ${credentials.projectKey} does not exist or is not visible to that account: check JIRA_PROJECT_KEY and the account's project permissions`,
+          };
+        }
+      }
+      return {
+        connector: 'jira',
+        ok: true,
+        identity: who,
+        message: `authenticated as ${who}${credentials.projectKey ? `; project ${credentials.projectKey} is visible` : ''}`,
+      };
+    } catch (err) {
+      return explainFailure(err, HINTS);
+    }
+  },
+};

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { type LossyProxy, startLossyProxy } from '../../src/connectors/kit/lossy-proxy.js';
+import type { ConnectorFactory } from '../../src/connectors/registry.js';
+import { TestClock } from '../../src/core/clock.js';
+import type { ExecuteOptions, GateContext } from '../../src/governance/gate.js';
+import { mulberry32 } from '../../src/sandbox/kit/random.js';
+import { type RunningEmulator, startEmulator } from '../../src/sandbox/kit/server.js';
+import type { EmulatorControl, EmulatorDefinition, FaultSpec } from '../../src/sandbox/kit/types.js';
+import type { AuditEntry } from '../../src/store/audit-repo.js';
+import { openConnectorGate } from './connector-gate.js';
+import type { OpenTestStore } from './stores.js';
+
+/**
+ * Contract tests of the sink connectors (Jira, Slack, PagerDuty, ServiceNow) run against an emulator over
+ * real HTTP with the real gate in front: every call is `gate.execute` (or `gate.reconcile`), so every call
+ * is decided and audited. The emulator shares the test's clock, so Retry-After waits and backoff cost no
+ * real time and the emulator's rate limiter sees the same time as the governor.
+ */
+export const sinkPrincipal = { kind: 'workflow' as const, id: 'sink-contract' };
+
+export interface SinkTargetOptions {
+  emulator: (ctx: { clock: TestClock; random: () => number }) => EmulatorDefinition & EmulatorControl;
+  connector: ConnectorFactory;
+  faults?: FaultSpec;
+  /** Replaces or adds environment values (a wrong token, a base URL through a proxy). */
+  env?: (env: Record<string, string>, emulatorUrl: string) => Record<string, string>;
+  /**
+   * Puts a proxy between connector and emulator that lets the tool act on the requests this picks but
+   * loses the answer (502): the failure exactly-once writes must survive.
+   */
+  lose?: (req: { method: string; path: string; count: number }) => boolean;
+  /** arx.yaml as an object (governance rules, connector settings). */
+  config?: Record<string, unknown>;
+  seed?: number;
+}
+
+export type SinkTarget = Awaited<ReturnType<typeof openSinkTarget>>;
+
+export async function openSinkTarget(
+  t: TestContext,
+  openTestStore: OpenTestStore,
+  options: SinkTargetOptions,
+) {
+  const clock = new TestClock('2026-03-02T12:00:00Z');
+  const def = options.emulator({ clock, random: mulberry32(options.seed ?? 7) });
+  const emulator: RunningEmulator = await startEmulator(def, {
+    faults: options.faults ?? {},
+    seed: options.seed ?? 7,
+    now: () => clock.now().getTime(),
+  });
+  t.after(() => emulator.close());
+  let proxy: LossyProxy | undefined;
+  if (options.lose) {
+    proxy = await startLossyProxy(emulator.url, options.lose);
+    t.after(() => proxy?.close());
+  }
+  const baseUrl = proxy?.url ?? emulator.url;
+  const baseEnv = def.env(baseUrl);
+  const env = options.env ? options.env(baseEnv, baseUrl) : baseEnv;
+  const gate = await openConnectorGate(openTestStore, {
+    clock,
+    connectors: [options.connector],
+    env,
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const context: GateContext = { principal: sinkPrincipal, runId: 'run-contract' };
+
+  /** Runs an operation through the gate and returns the handler's result (the call must be allowed). */
+  async function call<R>(operation: string, params: unknown, options: ExecuteOptions = {}): Promise<R> {
+    const out = await gate.gate.execute<R>(context, operation, params, options);
+    assert.equal(out.status, 'done', `${operation} was not executed: ${out.status}`);
+    return (out as { result: R }).result;
+  }
+
+  return {
+    ...gate,
+    clock,
+    env,
+    emulator,
+    /** Requests whose answer the proxy lost (with `lose`). */
+    lost: () => proxy?.lost ?? [],
+    context,
+    call,
+    reconcile: <R>(operation: string, params: unknown) => gate.gate.reconcile<R>(context, operation, params),
+    /** Every intent has its result, the chain verifies, and the count of gate calls is what the test made. */
+    async assertAudited(operation: string, calls: number): Promise<AuditEntry[]> {
+      const entries = await gate.audited(operation);
+      const intents = entries.filter((e) => e.kind === 'intent');
+      const results = entries.filter((e) => e.kind === 'result');
+      assert.equal(
+        intents.length,
+        calls,
+        `${operation}: ${intents.length} audited intents, expected ${calls}`,
+      );
+      assert.deepEqual(
+        results.map((r) => r.payload.intent_seq).sort(),
+        intents.map((i) => i.seq).sort(),
+        `${operation}: every intent has a result`,
+      );
+      assert.equal((await gate.audit.verify()).ok, true, 'the audit chain verifies');
+      return entries;
+    },
+    /** HTTP answers the emulator gave for one of its operations, by status. */
+    answered(operation: string): Record<string, number> {
+      return emulator.stats().requests[operation] ?? {};
+    },
+  };
+}
+
+/** The error a rejected gate call threw, for assertions on code and fault. */
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; fault?: string; retryable?: boolean }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  assert.fail('expected the call to fail');
+}
