@@ -81,6 +81,24 @@ export function registerConnector(
   }
 }
 
+/**
+ * Registers every connector Arx ships with the gate, over one shared runtime: what a process that runs
+ * workflows does once after `createGovernance`.
+ * @example await registerBuiltinConnectors(gate, createConnectorRuntime({ clock }));
+ */
+export async function registerBuiltinConnectors(
+  gate: Pick<Gate, 'register' | 'registerReconciler'>,
+  runtime: ConnectorRuntime,
+): Promise<ConnectorModule[]> {
+  const connectors: ConnectorModule[] = [];
+  for (const name of connectorNames()) {
+    const connector = await loadConnector(name, runtime);
+    registerConnector(gate, connector);
+    connectors.push(connector);
+  }
+  return connectors;
+}
+
 /** `connectors.<name>` of arx.yaml as a plain record, for credential resolution. */
 export function connectorConfig(
   connectors: ConnectorsConfig | undefined,

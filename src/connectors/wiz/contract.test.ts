@@ -299,6 +299,15 @@ forEachStore('Wiz connector through the gate', (openTestStore) => {
     assert.equal(a.result.created, true);
     assert.equal(b.result.created, false);
     assert.equal(b.result.noteId, a.result.noteId);
+    // after an ambiguous failure the engine asks Wiz first: the note is found, nothing is written
+    const found = await gate.reconcile<{ noteId: string }>({ principal }, 'wiz:issues:comment', note);
+    assert.equal(found.found, true);
+    assert.equal(found.result?.noteId, a.result.noteId);
+    const absent = await gate.reconcile({ principal }, 'wiz:issues:comment', {
+      issueId,
+      text: 'never written',
+    });
+    assert.equal(absent.found, false);
   });
 
   it('params the catalog refuses never reach Wiz', async () => {

@@ -1,5 +1,5 @@
 import type { Credentials } from '../../governance/credentials.js';
-import type { OperationHandler } from '../../governance/gate.js';
+import type { OperationHandler, Reconciler } from '../../governance/gate.js';
 import type { WizClient } from './client.js';
 import type { FindingsReadParams, IssueCommentParams, IssueUpdateParams } from './operations.js';
 
@@ -26,6 +26,22 @@ export function wizHandlers(
       if (existing) return { noteId: existing.id, created: false };
       const note = await client.createIssueNote(params.issueId, params.text, signal);
       return { noteId: note.id, created: true };
+    },
+  };
+}
+
+/**
+ * After an ambiguous failure (timeout, 5xx after sending), asks Wiz whether the write already happened:
+ * the note with this text is on the issue. `updateIssue` sets state and is safe to repeat, so it needs none.
+ */
+export function wizReconcilers(
+  clientFor: (credentials: Credentials) => WizClient,
+): Record<string, Reconciler<Credentials>> {
+  return {
+    'wiz:issues:comment': async (params: IssueCommentParams, { credentials, signal }) => {
+      const notes = await clientFor(credentials).issueNotes(params.issueId, signal);
+      const note = notes.find((n) => n.text === params.text);
+      return note ? { noteId: note.id, created: true } : undefined;
     },
   };
 }

@@ -4,7 +4,7 @@ import type { ConnectorRuntime } from '../kit/runtime.js';
 import type { ConnectorModule } from '../registry.js';
 import { WizClient } from './client.js';
 import { resolveWizCredentials, wizCredentialCheck } from './credentials.js';
-import { wizHandlers } from './handlers.js';
+import { wizHandlers, wizReconcilers } from './handlers.js';
 import { wizOperations } from './operations.js';
 
 export type { WizPage } from './client.js';
@@ -21,6 +21,7 @@ export function wizConnector(runtime: ConnectorRuntime): ConnectorModule {
     name: 'wiz',
     operations: wizOperations,
     handlers: wizHandlers(clientFor),
+    reconcilers: wizReconcilers(clientFor),
     credentials: wizCredentialCheck,
   };
 }
