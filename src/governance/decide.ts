@@ -31,6 +31,8 @@ export interface DecisionFacts {
   /** Calls by this principal in the past hour, before this one (drift rate limits). */
   callsLastHour?: number | undefined;
   killSwitch?: KillSwitchBlock | undefined;
+  /** For an unknown operation: the catalog id it probably meant. */
+  suggestion?: string | undefined;
 }
 
 export interface Decision extends PolicyVerdict {
@@ -64,7 +66,10 @@ export function decide(settings: DecisionSettings, facts: DecisionFacts): Decisi
     drift,
   });
   if (!operation) {
-    return deny(BUILTIN_RULES.unknownOperation, [`operation "${facts.operationId}" is not in the catalog`]);
+    const hint = facts.suggestion ? `; did you mean "${facts.suggestion}"?` : '';
+    return deny(BUILTIN_RULES.unknownOperation, [
+      `operation "${facts.operationId}" is not in the catalog${hint}`,
+    ]);
   }
   const limits = (settings.connectors as Record<string, ConnectorLimits> | undefined)?.[operation.connector];
   if (limits?.enabled === false) {

@@ -328,6 +328,7 @@ export class Gate {
         recentCalls,
         callsLastHour,
         killSwitch,
+        suggestion: operation ? undefined : this.#options.catalog.suggest(operationId),
       },
     );
     return { ...decision, recentCalls, callsLastHour };

@@ -13,6 +13,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./approvals.js'),
     import('./audit.js'),
     import('./killswitch.js'),
+    import('./policy.js'),
     import('./findings.js'),
     // command modules are added here, one line each
   ];
