@@ -106,6 +106,20 @@ forEachStore('ingestFindings', (openTestStore) => {
       kbCalls.length >= 1 && kbCalls.length <= summary.pages,
       'batched per page, cached across pages',
     );
+    // a full read moves the vm_processed_after watermark; the next run asks only for what was processed since
+    const marks = new WatermarksRepo(harness.store.db, clock);
+    assert.equal(await marks.get('qualys', 'detections'), undefined, 'incremental: false leaves it alone');
+    const options = {
+      gate: harness.gate,
+      context: { principal },
+      store: harness.store,
+      source: 'qualys' as const,
+    };
+    await ingestFindings({ ...options, pageSize: 50 });
+    assert.ok(await marks.get('qualys', 'detections'));
+    clock.tick(3_600_000);
+    const next = await ingestFindings({ ...options, pageSize: 50 });
+    assert.ok(next.read < summary.read, `incremental read ${next.read} of ${summary.read}`);
     const { items } = await new FindingsRepo(harness.store.db, clock).list({ limit: 3 });
     for (const finding of items) {
       assert.equal(finding.class, 'vulnerability');
