@@ -35,10 +35,25 @@ function jsonArg(value: unknown): { ok: true; value: unknown } | { ok: false } {
 
 const truthy = (value: unknown) => value === true || value === 'true' || value === '1' || value === 1;
 
-/** The message as the API shows it (internal bookkeeping removed). */
-export function messageJson(message: SlackMessage): Record<string, unknown> {
-  const { broadcast: _internal, ...shown } = message;
-  return shown;
+/** The message as the API shows it (internal bookkeeping removed; metadata only when asked for). */
+export function messageJson(message: SlackMessage, withMetadata = false): Record<string, unknown> {
+  const { broadcast: _internal, metadata, ...shown } = message;
+  return withMetadata && metadata ? { ...shown, metadata } : shown;
+}
+
+/** `metadata`: `{event_type, event_payload}` as an object (JSON calls) or a JSON string (form calls). */
+function readMetadata(value: unknown): { metadata?: SlackMessage['metadata'] } | SlackBody {
+  if (value === undefined || value === '') return {};
+  const parsed = jsonArg(value);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null)
+    return fail('invalid_metadata_format');
+  const { event_type, event_payload } = parsed.value as Record<string, unknown>;
+  if (typeof event_type !== 'string' || !/^[a-zA-Z0-9_]+$/.test(event_type))
+    return fail('invalid_metadata_schema');
+  if (typeof event_payload !== 'object' || event_payload === null || Array.isArray(event_payload)) {
+    return fail('invalid_metadata_schema');
+  }
+  return { metadata: { event_type, event_payload: event_payload as Record<string, unknown> } };
 }
 
 /** Reads text / blocks / attachments for post and update, with Slack's error for each problem. */
@@ -113,8 +128,10 @@ export const METHODS: Record<string, MethodHandler> = {
     if (channel.isArchived) return fail('is_archived');
     const content = readContent(args);
     if ('ok' in content) return content;
+    const metadata = readMetadata(args.metadata);
+    if ('ok' in metadata) return metadata;
     const thread = typeof args.thread_ts === 'string' && args.thread_ts ? args.thread_ts : undefined;
-    const message = ws.post(channel, content, thread, truthy(args.reply_broadcast));
+    const message = ws.post(channel, { ...content, ...metadata }, thread, truthy(args.reply_broadcast));
     return { ok: true, channel: channel.id, ts: message.ts, message: messageJson(message) };
   },
 
@@ -164,7 +181,7 @@ export const METHODS: Record<string, MethodHandler> = {
     const hasMore = all.length > limit;
     return {
       ok: true,
-      messages: page.map(messageJson),
+      messages: page.map((m) => messageJson(m, truthy(args.include_all_metadata))),
       has_more: hasMore,
       pin_count: 0,
       response_metadata: { next_cursor: hasMore ? cursor.encode('next_ts', page[page.length - 1]!.ts) : '' },
@@ -178,7 +195,7 @@ export const METHODS: Record<string, MethodHandler> = {
     if (thread.length === 0) return fail('thread_not_found');
     return {
       ok: true,
-      messages: thread.map(messageJson),
+      messages: thread.map((m) => messageJson(m, truthy(args.include_all_metadata))),
       has_more: false,
       response_metadata: { next_cursor: '' },
     };

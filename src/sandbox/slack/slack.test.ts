@@ -179,6 +179,21 @@ describe('Slack emulator: chat.postMessage and chat.update', () => {
     assert.equal(body.warning, 'missing_charset');
     assert.equal(body.channel, channel);
   });
+
+  it('keeps message metadata and shows it in history only with include_all_metadata', async () => {
+    const { web } = await slack();
+    const metadata = { event_type: 'arx_effect', event_payload: { key: 'slack:post:d1:#general' } };
+    const posted = await web.chat.postMessage({ channel: '#general', text: 'digest', metadata });
+    const channel = posted.channel as string;
+    const withIt = await web.conversations.history({ channel, include_all_metadata: true });
+    assert.deepEqual(withIt.messages?.[0]?.metadata, metadata);
+    const without = await web.conversations.history({ channel });
+    assert.equal(without.messages?.[0]?.metadata, undefined);
+    const bad = await slackError(
+      web.chat.postMessage({ channel, text: 'x', metadata: { event_type: 'has space', event_payload: {} } }),
+    );
+    assert.equal(bad.error, 'invalid_metadata_schema');
+  });
 });
 
 describe('Slack emulator: inspection with cursors', () => {

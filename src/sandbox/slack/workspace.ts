@@ -37,6 +37,8 @@ export interface SlackMessage {
   blocks?: unknown[];
   attachments?: unknown[];
   edited?: { user: string; ts: string };
+  /** Message metadata (`event_type`, `event_payload`); history shows it only with `include_all_metadata`. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** Replies live with their parent; `reply_broadcast` ones also show in the channel. */
   broadcast?: boolean;
 }
@@ -110,7 +112,7 @@ export class SlackWorkspace {
 
   post(
     channel: Channel,
-    content: Pick<SlackMessage, 'text' | 'blocks' | 'attachments'>,
+    content: Pick<SlackMessage, 'text' | 'blocks' | 'attachments' | 'metadata'>,
     thread?: string,
     broadcast = false,
   ): SlackMessage {
@@ -125,6 +127,7 @@ export class SlackWorkspace {
       ts: this.nextTs(),
       ...(content.blocks ? { blocks: content.blocks } : {}),
       ...(content.attachments ? { attachments: content.attachments } : {}),
+      ...(content.metadata ? { metadata: content.metadata } : {}),
     };
     const parent = thread ? channel.messages.find((m) => m.ts === thread) : undefined;
     if (parent) {
