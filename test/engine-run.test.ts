@@ -103,6 +103,10 @@ forEachStore('engine run', (openTestStore) => {
     });
     assert.equal(out.summary.effects.reconciled, 1);
     assert.equal(out.summary.effects.performed, 1);
+    const reconcile = (await readAuditEntries(store.db)).find(
+      (e) => e.kind === 'intent' && e.payload.reconcile === true,
+    );
+    assert.equal(reconcile?.run_id, out.runId, 'the look-up at the target is audited under the run');
     assert.deepEqual(duplicates(made()), []);
     // the interrupted run with other options was closed, not left dangling
     assert.equal((await new RunsRepo(store.db).get(crashed.id))?.status, 'failed');

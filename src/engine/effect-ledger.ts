@@ -34,6 +34,7 @@ export interface EffectRequest<R> {
   /** Ledger label: the operation id written, or `effect`. */
   operation: string;
   perform: () => Promise<R>;
+  /** Looks for the effect at the target; throws an ArxError `no_reconciler` when the target cannot tell. */
   reconcile: (() => Promise<R | undefined>) | undefined;
 }
 
@@ -50,6 +51,8 @@ export interface EffectLedgerOptions {
   isRunActive: (runId: string) => Promise<boolean>;
   log: Logger;
 }
+
+const NOT_ASKED = Symbol('not asked');
 
 /** Claims that lose a race are retried this often before giving up: more means something is looping. */
 const MAX_CLAIMS = 5;
@@ -97,8 +100,8 @@ export class EffectLedger {
           },
         );
       }
-      if (request.reconcile) {
-        const found = await request.reconcile();
+      const found = await this.lookUp(request);
+      if (found !== NOT_ASKED) {
         if (found !== undefined) {
           try {
             await effects.complete(request.key, found);
@@ -124,6 +127,17 @@ export class EffectLedger {
     throw new ArxError('effect_contended', `could not claim ${request.key} after ${MAX_CLAIMS} tries`, {
       retryable: true,
     });
+  }
+
+  /** What the target says about the effect, or NOT_ASKED when no reconcile exists for it. */
+  private async lookUp<R>(request: EffectRequest<R>): Promise<R | undefined | typeof NOT_ASKED> {
+    if (!request.reconcile) return NOT_ASKED;
+    try {
+      return await request.reconcile();
+    } catch (err) {
+      if (err instanceof ArxError && err.code === 'no_reconciler') return NOT_ASKED;
+      throw err;
+    }
   }
 
   /** pending (in doubt, not at the target) → failed → pending for this run; false when another claimer won. */

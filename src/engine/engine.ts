@@ -20,7 +20,6 @@ import { EffectLedger } from './effect-ledger.js';
 import { isRunInterrupted, isRunStopped, RunStopped } from './errors.js';
 import { HEARTBEAT_MS, newHolder, ownerGone } from './ownership.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
-import type { ReconcilerTable } from './reconcile.js';
 import { RunOps } from './run-ops.js';
 import { RunState } from './run-state.js';
 import { DurableSteps } from './steps.js';
@@ -44,8 +43,6 @@ export interface EngineOptions {
   store: Pick<Store, 'db' | 'clock'>;
   gate: Gate;
   catalog: OperationCatalog;
-  /** Write operation id → how to find its effect at the target after a crash. */
-  reconcilers?: ReconcilerTable | undefined;
   /** The HTTP seam's per-tool counters, for "API calls per tool" in the summary. */
   callStats?: { calls(): Record<string, number> } | undefined;
   log?: Logger | undefined;
@@ -300,7 +297,6 @@ export class Engine {
       state,
       progress,
       ledger,
-      reconcilers: this.o.reconcilers ?? {},
       approvalPollMs: this.o.approvalPollMs,
     });
     const stopHeartbeat = this.startHeartbeat(run.id, lost, () => ({

@@ -11,7 +11,6 @@ import type { DryRunResult } from '../workflows/sdk/dry-run.js';
 import { type EffectLedger, effectScope, provablyNotApplied } from './effect-ledger.js';
 import { RunInterrupted, RunStopped } from './errors.js';
 import type { ProgressTracker } from './progress.js';
-import type { ReconcilerTable } from './reconcile.js';
 import type { EffectOutcome, RunState } from './run-state.js';
 
 /**
@@ -32,7 +31,6 @@ export interface RunOpsOptions {
   state: RunState;
   progress: ProgressTracker;
   ledger: EffectLedger;
-  reconcilers: ReconcilerTable;
   /** How often a waiting run looks at its approval again. */
   approvalPollMs?: number | undefined;
 }
@@ -69,15 +67,11 @@ export class RunOps {
       options.idempotencyKey ??
       operation.idempotencyKey?.(parsed.data) ??
       `${operationId}:${principalRef(this.o.principal)}:${hashOf(parsed.data)}`;
-    const reconciler = this.o.reconcilers[operationId];
     const { value, outcome } = await this.o.ledger.run<R>({
       key,
       operation: operationId,
       perform: () => this.call<R>(operationId, params, { ...options, idempotencyKey: key }),
-      reconcile: reconciler
-        ? async () =>
-            (await reconciler(parsed.data, { read: (id, p) => this.call(id, p, {}) })) as R | undefined
-        : undefined,
+      reconcile: () => this.reconcile<R>(operationId, params, key, options),
     });
     this.o.state.noteEffect(outcome);
     if (options.count && COUNTED_WITHOUT_CALL.has(outcome)) this.o.state.add(options.count);
@@ -108,6 +102,28 @@ export class RunOps {
       yield page;
       after = typeof page?.next === 'string' && page.next !== '' ? page.next : undefined;
     } while (after && (options.maxPages === undefined || pages < options.maxPages));
+  }
+
+  /**
+   * Asks the target, through the connector's reconcile registered with the gate (audited), whether a
+   * pending write already happened. A connector without one makes the ledger send the write again.
+   */
+  private async reconcile<R>(
+    operationId: string,
+    params: Record<string, unknown>,
+    idempotencyKey: string,
+    options: OpOptions,
+  ): Promise<R | undefined> {
+    this.checkActive();
+    try {
+      const check = await this.o.gate.reconcile<R>(this.gateContext(options.resource), operationId, params, {
+        idempotencyKey,
+      });
+      return check.found ? check.result : undefined;
+    } catch (err) {
+      if (isPermissionDenied(err)) this.onDenied(err, options);
+      throw err;
+    }
   }
 
   /** One gate call, with escalation, denial and dry-run handling. */

@@ -7,7 +7,7 @@ import { OperationCatalog } from '../../src/governance/catalog.js';
 import { createGovernance } from '../../src/governance/open.js';
 import { builtinOperations } from '../../src/governance/operations/index.js';
 import type { Store } from '../../src/store/open.js';
-import { registerTicketConnector, ticketOperations, ticketReconcilers } from './ticket-connector.js';
+import { registerTicketConnector, ticketOperations } from './ticket-connector.js';
 
 /**
  * The real engine on a store, with the real gate, policy and audit trail, and the test ticket connector
@@ -40,7 +40,6 @@ export function openEngineHarness(store: Store, options: EngineHarnessOptions) {
       store,
       gate: governance.gate,
       catalog,
-      reconcilers: ticketReconcilers,
       callStats: stats,
       clock,
       ...(options.approvalPollMs ? { approvalPollMs: options.approvalPollMs } : {}),

@@ -6,14 +6,13 @@ import {
   RETRY_NONE,
 } from '../../src/connectors/http/index.js';
 import type { Clock } from '../../src/core/clock.js';
-import type { ReconcilerTable } from '../../src/engine/reconcile.js';
 import { defineOperations } from '../../src/governance/catalog.js';
 import type { Gate } from '../../src/governance/gate.js';
 
 /**
  * A connector written for engine tests, for the ticket service in `ticket-service.ts`: catalog entries,
- * handlers over the real HTTP seam (so calls are counted per tool), and a reconciler for its create. It is
- * registered with the real gate like any connector; nothing of Arx is mocked.
+ * handlers over the real HTTP seam (so calls are counted per tool), and a reconcile for its create (search
+ * by the finding label). It is registered with the real gate like any connector; nothing of Arx is mocked.
  */
 export const ticketOperations = defineOperations('tickets', [
   {
@@ -85,6 +84,16 @@ export function registerTicketConnector(gate: Gate, deps: { stats: CallStats; cl
     });
     return { key: response.body.key };
   });
+  gate.registerReconciler('tickets:issues:create', async (params: { findingKey: string }, ctx) => {
+    const response = await client(ctx.credentials as Credentials).request<{ items: TicketRef[] }>({
+      path: '/tickets',
+      endpoint: 'search',
+      query: { label: findingLabel(params.findingKey) },
+      signal: ctx.signal,
+    });
+    const first = response.body.items[0];
+    return first ? { key: first.key } : undefined;
+  });
   gate.register('tickets:issues:close', async (params: { key: string }, ctx) => {
     const response = await client(ctx.credentials as Credentials).request<{ key: string; status: string }>({
       method: 'POST',
@@ -116,13 +125,3 @@ export function registerTicketConnector(gate: Gate, deps: { stats: CallStats; cl
     return response.body;
   });
 }
-
-export const ticketReconcilers: ReconcilerTable = {
-  'tickets:issues:create': async (params: { findingKey: string }, { read }) => {
-    const found = await read<{ items: TicketRef[] }>('tickets:issues:search', {
-      label: findingLabel(params.findingKey),
-    });
-    const first = found.items[0];
-    return first ? { key: first.key } : undefined;
-  },
-};
