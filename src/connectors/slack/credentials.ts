@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import {
+  type CredentialCheck,
+  type CredentialField,
+  explainFailure,
+  resolveCredentialFields,
+} from '../kit/credentials.js';
+import type { ConnectorRuntime } from '../kit/runtime.js';
+import { createSlackClient } from './client.js';
+
+/**
+ * A Slack bot token (`xoxb-…`), sent as `Authorization: Bearer` (api-contracts §3.1), and the Web API base
+ * URL (the sandbox prints `SLACK_API_URL`).
+ */
+export const SLACK_DEFAULT_API_URL = 'https://slack.com/api';
+
+export const SLACK_CREDENTIAL_FIELDS: readonly CredentialField[] = [
+  {
+    name: 'botToken',
+    config: 'bot_token',
+    env: 'SLACK_BOT_TOKEN',
+    required: true,
+    secret: true,
+    description: 'Slack bot token (xoxb-…)',
+  },
+  {
+    name: 'apiUrl',
+    config: 'api_url',
+    env: 'SLACK_API_URL',
+    default: SLACK_DEFAULT_API_URL,
+    description: 'Slack Web API base URL',
+  },
+];
+
+export const slackCredentialsSchema = z.object({
+  botToken: z.string().min(1),
+  apiUrl: z.url(),
+});
+export type SlackCredentials = z.infer<typeof slackCredentialsSchema>;
+
+export function resolveSlackCredentials(
+  config?: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): SlackCredentials {
+  return slackCredentialsSchema.parse(resolveCredentialFields('slack', SLACK_CREDENTIAL_FIELDS, config, env));
+}
+
+/** What Arx does in Slack: post and edit digests, and read history to reconcile a post after a crash. */
+export const SLACK_REQUIRED_SCOPES = ['chat:write', 'channels:history', 'channels:read'] as const;
+
+const HINTS = {
+  connector: 'slack',
+  urlVar: 'SLACK_API_URL',
+  secretVars: 'SLACK_BOT_TOKEN',
+  scopeHint: `the bot token needs ${SLACK_REQUIRED_SCOPES.join(', ')}`,
+};
+
+/** `arx connectors test slack`: `auth.test` (token and URL), then the token's scopes against what Arx needs. */
+export const slackCredentialCheck = {
+  fields: SLACK_CREDENTIAL_FIELDS,
+  async test(
+    config: Record<string, unknown> | undefined,
+    runtime: ConnectorRuntime,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<CredentialCheck> {
+    try {
+      const client = createSlackClient(runtime, resolveSlackCredentials(config, env));
+      const me = await client.authTest();
+      const identity = `${me.team ?? me.teamId ?? '?'} / ${me.user ?? me.userId ?? '?'}`;
+      const missing = me.scopes ? SLACK_REQUIRED_SCOPES.filter((s) => !me.scopes!.includes(s)) : [];
+      if (missing.length > 0) {
+        return {
+          connector: 'slack',
+          ok: false,
+          problem: 'missing_scope',
+          identity,
+          message: `authenticated as ${identity}, but the token lacks ${missing.join(', ')}: add them to the Slack app and reinstall it`,
+          details: { needed: missing.join(','), provided: me.scopes?.join(',') },
+        };
+      }
+      return { connector: 'slack', ok: true, identity, message: `authenticated as ${identity}` };
+    } catch (err) {
+      return explainFailure(err, HINTS);
+    }
+  },
+};
