@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { isPermissionDenied, type PermissionDenied } from '../src/governance/errors.js';
 import { readAuditEntries } from '../src/store/audit-repo.js';
 import { listDriftEvents } from '../src/store/drift-repo.js';
+import { openStore } from '../src/store/open.js';
 import { bucketParams, jiraParams, openTestGate, TEST_SECRET, workflow } from './support/gate.js';
 import { forEachStore } from './support/stores.js';
 
@@ -169,11 +170,17 @@ forEachStore('gate.execute', (openTestStore) => {
   });
 });
 
-forEachStore('gate.execute: kill switch', (openTestStore) => {
-  it('a freeze stops a running caller at its next write, reads go on, resume lifts it', async () => {
+forEachStore('gate.execute: kill switch', (openTestStore, driver) => {
+  it('a freeze stops a running caller at its next write, reads go on, resume lifts it', async (t) => {
     const { gate, store, calls, clock } = await openTestGate(openTestStore);
-    // a second gate on the same store stands for another process (the operator's CLI)
-    const operator = await openTestGate(openTestStore, { store, clock });
+    // the operator's CLI is another process: on PostgreSQL its own connection pool, on PGlite (one owning
+    // process) a second gate on the same store
+    const operatorStore =
+      driver === 'postgres'
+        ? await openStore({ databaseUrl: process.env.DATABASE_URL!, schema: store.schema!, clock })
+        : store;
+    if (operatorStore !== store) t.after(() => operatorStore.close());
+    const operator = await openTestGate(openTestStore, { store: operatorStore, clock });
     const ctx = { principal: workflow, resource: { environment: 'prod' } };
     await gate.execute(ctx, 'jira:issues:create', jiraParams('a'));
     await operator.gate.killSwitch.freeze({ actor: 'user:alice', reason: 'incident 42' });
