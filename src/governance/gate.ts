@@ -2,14 +2,12 @@ import { hashOf } from '../core/canonical.js';
 import { ArxError, UsageError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
 import { type Logger, logger } from '../log/logger.js';
-import { countIntentsSince } from '../store/audit-repo.js';
-import { recordDriftEvents } from '../store/drift-repo.js';
 import { APPROVAL_STATUSES } from '../store/governance-statuses.js';
 import { Approvals } from './approvals.js';
 import type { Operation } from './catalog.js';
-import { type Decision, decide } from './decide.js';
-import { manifestFor } from './drift.js';
+import type { Decision } from './decide.js';
 import { PermissionDenied } from './errors.js';
+import { gatherAndDecide, respondToDrift } from './gate-decision.js';
 import type {
   Decided,
   ExecuteOptions,
@@ -24,7 +22,6 @@ import { RECONCILE_RULE } from './gate-types.js';
 import { KillSwitch } from './kill-switch.js';
 import { BUILTIN_RULES } from './policy.js';
 import { PRINCIPAL_KINDS, type Principal, principalRef } from './principal.js';
-import { frequencyWindowMs } from './risk.js';
 
 /**
  * The gate: the only way to act on a tool. For each call —
@@ -35,8 +32,6 @@ import { frequencyWindowMs } from './risk.js';
  */
 
 export * from './gate-types.js';
-
-const HOUR_MS = 3_600_000;
 
 export class Gate {
   readonly approvals: Approvals;
@@ -304,62 +299,22 @@ export class Gate {
   }
 
   /** Gathers the facts (kill switch, recent calls) and decides. */
-  private async decideCall(
-    context: GateContext,
-    operationId: string,
-    operation: Operation | undefined,
-  ): Promise<Decision> {
-    const { db, clock, governance, connectors } = this.#options;
-    const now = clock.now();
-    const ref = principalRef(context.principal);
-    const killSwitch = operation ? await this.killSwitch.check(context.principal, operation.verb) : undefined;
-    const since = (ms: number) => new Date(now.getTime() - ms);
-    const rateLimited = manifestFor(governance.drift, context.principal)?.max_calls_per_hour !== undefined;
-    const callsLastHour = rateLimited ? await countIntentsSince(db, ref, since(HOUR_MS)) : undefined;
-    const recentCalls = await countIntentsSince(db, ref, since(frequencyWindowMs(governance.risk_weights)));
-    const decision = decide(
-      { governance, connectors },
-      {
-        operationId,
-        operation,
-        principal: context.principal,
-        resource: context.resource,
-        now,
-        recentCalls,
-        callsLastHour,
-        killSwitch,
-        suggestion: operation ? undefined : this.#options.catalog.suggest(operationId),
-      },
+  private decideCall(context: GateContext, operationId: string, operation: Operation | undefined) {
+    return gatherAndDecide(
+      { ...this.#options, killSwitch: this.killSwitch },
+      context,
+      operationId,
+      operation,
     );
-    return { ...decision, recentCalls, callsLastHour };
   }
 
-  /** Records drift events; a `suspend` response also stops the principal until someone resumes it. */
-  private async afterDrift(principal: Principal, operationId: string, decision: Decision): Promise<void> {
-    const drift = decision.drift!;
-    const at = this.#options.clock.now();
-    const ref = principalRef(principal);
-    await recordDriftEvents(
-      this.#options.db,
-      drift.violations.map((v) => ({
-        at,
-        principal: ref,
-        operation: operationId,
-        violation: v.violation,
-        detail: v.detail,
-        response: drift.response,
-      })),
+  private afterDrift(principal: Principal, operationId: string, decision: Decision): Promise<void> {
+    return respondToDrift(
+      { ...this.#options, killSwitch: this.killSwitch, log: this.#log },
+      principal,
+      operationId,
+      decision,
     );
-    this.#log.warn(
-      { principal: ref, operation: operationId, drift: drift.violations, response: drift.response },
-      'drift detected',
-    );
-    if (drift.response === 'suspend') {
-      await this.killSwitch.suspend(principal, {
-        actor: 'arx',
-        reason: `drift: ${drift.violations.map((v) => v.detail).join('; ')}`,
-      });
-    }
   }
 
   private async run<R>(
