@@ -16,7 +16,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../core/finding/model.js';
-import type { Database } from './database.js';
+import type { Database, FindingSourcesTable, FindingsTable } from './database.js';
 import {
   chunks,
   type Db,
@@ -25,7 +25,7 @@ import {
   inTransaction,
   type Page,
   pageSize,
-  toJson,
+  recordset,
 } from './repo-support.js';
 
 /** A finding to store, with the hash of the raw source record it came from when the caller has one. */
@@ -73,10 +73,7 @@ export interface ListOptions extends FindingFilter {
   after?: string;
 }
 
-/**
- * Multi-row statements carry ~17 parameters per finding: 500 rows stays far below PostgreSQL's 65,535
- * parameter limit and keeps one statement around a megabyte of JSON.
- */
+/** Rows per upsert statement: keeps one statement around a megabyte of JSON. */
 export const UPSERT_BATCH_SIZE = 500;
 
 /**
@@ -194,7 +191,13 @@ export class FindingsRepo {
     const now = this.clock.now();
     const rows = await trx
       .insertInto('findings')
-      .values(round.map(({ finding }) => findingRow(finding, now)))
+      .columns(FINDING_COLUMN_NAMES)
+      .expression(
+        recordset(
+          FINDING_COLUMNS,
+          round.map(({ finding }) => findingRow(finding, now)),
+        ),
+      )
       .onConflict((oc) => oc.column('finding_key').doUpdateSet(MERGE_ON_CONFLICT))
       .returning(['finding_key', sql<boolean>`(xmax = 0)`.as('inserted')])
       .execute();
@@ -204,13 +207,14 @@ export class FindingsRepo {
         source_uid: source.uid,
         finding_key: finding.finding_key,
         raw_hash: rawHash ?? null,
-        seen_at: now,
+        seen_at: now.toISOString(),
       })),
     );
     for (const batch of chunks(dedupeSources(sources), UPSERT_BATCH_SIZE)) {
       await trx
         .insertInto('finding_sources')
-        .values(batch)
+        .columns(SOURCE_COLUMN_NAMES)
+        .expression(recordset(SOURCE_COLUMNS, batch))
         .onConflict((oc) =>
           oc.columns(['vendor', 'source_uid']).doUpdateSet({
             finding_key: sql`excluded.finding_key`,
@@ -260,7 +264,37 @@ const MERGE_ON_CONFLICT = (
        else jsonb_build_object('priority', findings.data -> 'priority') end`,
 });
 
-function findingRow(finding: Finding, now: Date) {
+/** Column → SQL type of the batched upserts, in insert order. */
+const FINDING_COLUMNS = {
+  finding_key: 'text',
+  class: 'text',
+  severity: 'text',
+  severity_id: 'smallint',
+  status: 'text',
+  resource_uid: 'text',
+  resource_type: 'text',
+  account_uid: 'text',
+  environment: 'text',
+  title: 'text',
+  priority_score: 'double precision',
+  priority_label: 'text',
+  first_seen: 'timestamptz',
+  last_seen: 'timestamptz',
+  updated_at: 'timestamptz',
+  data: 'jsonb',
+} as const satisfies Record<keyof FindingsTable, string>;
+const FINDING_COLUMN_NAMES = Object.keys(FINDING_COLUMNS) as (keyof FindingsTable)[];
+
+const SOURCE_COLUMNS = {
+  vendor: 'text',
+  source_uid: 'text',
+  finding_key: 'text',
+  raw_hash: 'text',
+  seen_at: 'timestamptz',
+} as const satisfies Record<keyof FindingSourcesTable, string>;
+const SOURCE_COLUMN_NAMES = Object.keys(SOURCE_COLUMNS) as (keyof FindingSourcesTable)[];
+
+function findingRow(finding: Finding, now: Date): Record<keyof FindingsTable, unknown> {
   return {
     finding_key: finding.finding_key,
     class: finding.class,
@@ -276,8 +310,8 @@ function findingRow(finding: Finding, now: Date) {
     priority_label: finding.priority?.label ?? null,
     first_seen: finding.first_seen_time,
     last_seen: finding.last_seen_time,
-    updated_at: now,
-    data: toJson(finding),
+    updated_at: now.toISOString(),
+    data: finding,
   };
 }
 
@@ -292,7 +326,8 @@ function distinctRounds<T extends FindingWrite>(batch: readonly T[]): T[][] {
     const key = item.finding.finding_key;
     const round = seen.get(key) ?? 0;
     seen.set(key, round + 1);
-    (rounds[round] ??= []).push(item);
+    if (!rounds[round]) rounds[round] = [];
+    rounds[round].push(item);
   }
   return rounds;
 }

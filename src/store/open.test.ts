@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
@@ -33,6 +34,25 @@ function runChild(code: string): string {
   return result.stdout.trim();
 }
 
+/** Starts a TypeScript snippet in a second process; resolves its first stdout line as JSON. */
+function spawnChild(code: string): { proc: ChildProcess; firstLine: Promise<unknown> } {
+  const script = join(tempHome(), 'child.mts');
+  writeFileSync(script, code);
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    proc.once('exit', (status) => reject(new Error(`child exited (${status}) before reporting`)));
+  });
+  return { proc, firstLine };
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+    else proc.once('exit', () => resolve());
+  });
+}
+
 const moduleUrl = (file: string) => pathToFileURL(new URL(file, import.meta.url).pathname).href;
 
 describe('store options from the environment', () => {
@@ -58,36 +78,41 @@ describe('store options from the environment', () => {
 
 describe('opening the embedded store', () => {
   // One on-disk store for the whole story: initdb on disk costs several seconds.
-  it('keeps data under ARX_HOME, locked against other processes while open, free after close', async () => {
+  it('is owned by one process; when the owner is killed -9 the next takes over with every write kept', async () => {
     const home = tempHome();
+    const owner = spawnChild(
+      `import { openStore } from ${JSON.stringify(moduleUrl('./open.ts'))};
+       import { WatermarksRepo } from ${JSON.stringify(moduleUrl('./watermarks-repo.ts'))};
+       const store = await openStore({ home: ${JSON.stringify(home)}, owner: 'arx run chaos' });
+       const marks = new WatermarksRepo(store.db);
+       await marks.set('wiz', 'acknowledged');
+       console.log(JSON.stringify({ driver: store.driver, migrated: store.migrated }));
+       for (let i = 0; ; i++) await marks.set('counter', String(i)); // still writing when killed`,
+    );
+    try {
+      assert.deepEqual(await owner.firstLine, { driver: 'pglite', migrated: Object.keys(MIGRATIONS) });
+      await assert.rejects(openStore({ home }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'store_locked');
+        assert.match(err.message, new RegExp(`in use by "arx run chaos" \\(pid ${owner.proc.pid}, since `));
+        return true;
+      });
+    } finally {
+      owner.proc.kill('SIGKILL');
+      await exited(owner.proc);
+    }
+    assert.equal(readStoreLock(home)?.pid, owner.proc.pid, 'kill -9 leaves the lock behind');
+
     const store = await openStore({ home, owner: 'arx serve' });
     try {
-      assert.equal(store.driver, 'pglite');
-      assert.deepEqual(store.migrated, Object.keys(MIGRATIONS));
+      assert.deepEqual(store.migrated, [], 'already migrated');
       assert.equal(readStoreLock(home)?.command, 'arx serve');
-      await assert.rejects(openStore({ home }), { code: 'store_locked' });
-      const output = runChild(
-        `import { openStore } from ${JSON.stringify(moduleUrl('./open.ts'))};
-         try { await openStore({ home: ${JSON.stringify(home)} }); console.log('opened'); }
-         catch (err) { console.log(err.code + ' ' + err.message); }`,
-      );
-      assert.match(
-        output,
-        /^store_locked The embedded store at .* is in use by "arx serve" \(pid \d+, since /,
-      );
-      await new WatermarksRepo(store.db).set('wiz', '2026-03-01T00:00:00Z');
+      const marks = new WatermarksRepo(store.db);
+      assert.equal(await marks.get('wiz'), 'acknowledged');
+      assert.match((await marks.get('counter')) ?? '', /^\d+$/);
     } finally {
       await store.close();
     }
-    assert.equal(existsSync(lockPath(home)), false);
-
-    const again = await openStore({ home });
-    try {
-      assert.deepEqual(again.migrated, [], 'already migrated');
-      assert.equal(await new WatermarksRepo(again.db).get('wiz'), '2026-03-01T00:00:00Z');
-    } finally {
-      await again.close();
-    }
+    assert.equal(existsSync(lockPath(home)), false, 'released on close');
   });
 
   it('in memory writes nothing to disk and takes no lock', async () => {

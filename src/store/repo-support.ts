@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { UsageError } from '../core/errors.js';
 import type { Database } from './database.js';
 
@@ -13,6 +13,20 @@ export function toJson(value: unknown): string {
 /** Runs `work` in a transaction, or directly when `db` already is one (Kysely has no nested transactions). */
 export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * `select <columns> from jsonb_to_recordset($1)`: a whole batch of rows as ONE parameter. Through PGlite's
+ * pg shim this is about 3× faster than multi-row VALUES with a parameter per cell, and equal on PostgreSQL.
+ * `columns` maps each column to its SQL type, in the order of the INSERT's column list.
+ */
+export function recordset(
+  columns: Readonly<Record<string, string>>,
+  rows: readonly object[],
+): RawBuilder<unknown> {
+  const names = Object.keys(columns);
+  const definitions = sql.join(names.map((name) => sql`${sql.id(name)} ${sql.raw(columns[name]!)}`));
+  return sql`select ${sql.join(names.map((name) => sql.id(name)))} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as batch(${definitions})`;
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
