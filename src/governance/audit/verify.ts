@@ -1,7 +1,7 @@
 import type { AuditCheckpoint, AuditEntry, AuditHead } from '../../store/audit-repo.js';
 import { GENESIS_HASH } from '../../store/governance-statuses.js';
 import { checkpointMessage, hashEntry } from './chain.js';
-import type { CheckpointSigner } from './keys.js';
+import type { Verifier } from './keys.js';
 
 /**
  * Re-walks the chain and the checkpoints. Reports every problem found, ordered by position, and names the
@@ -40,8 +40,6 @@ export interface VerifyReport {
   firstBad: AuditProblem | undefined;
   problems: AuditProblem[];
 }
-
-export type Verifier = Pick<CheckpointSigner, 'keyId' | 'verify'>;
 
 export function verifyAuditTrail(input: {
   entries: readonly AuditEntry[];
