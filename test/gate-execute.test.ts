@@ -39,7 +39,7 @@ forEachStore('gate.execute', (openTestStore) => {
     assert.equal(intent?.verdict, 'allow');
     assert.equal(intent?.risk, 55);
     assert.equal(intent?.run_id, 'run-1');
-    assert.equal((intent?.payload.factors as unknown[]).length, 4);
+    assert.equal((intent!.payload.factors as unknown[]).length, 4);
     assert.equal(intent?.payload.inputs_hash, out.paramsHash);
     assert.equal(result?.kind, 'result');
     assert.equal(result?.payload.status, 'ok');
