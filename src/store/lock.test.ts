@@ -192,6 +192,15 @@ describe('embedded store lock', () => {
     acquireStoreLock(home, { command: 'arx run x' }).release();
   });
 
+  it('explains a store directory that cannot be created', () => {
+    const file = join(tempHome(), 'not-a-dir');
+    writeFileSync(file, '');
+    assert.throws(() => acquireStoreLock(join(file, 'home'), { command: 'x', displayPath: './x' }), {
+      code: 'store_home_invalid',
+      message: 'The store directory ./x cannot be used: part of the path is a file, not a directory.',
+    });
+  });
+
   it('waits on an unreadable lock while it is fresh and clears it once old', () => {
     const home = tempHome();
     writeFileSync(join(home, LOCK_FILE), '{"pid": 12');

@@ -60,7 +60,7 @@ export function acquireStoreLock(home: string, options: AcquireLockOptions): Sto
   const dir = resolve(home);
   const path = join(dir, LOCK_FILE);
   const shown = options.displayPath ?? home;
-  mkdirSync(dir, { recursive: true });
+  makeHome(dir, shown);
   const holder: LockHolder = {
     pid: process.pid,
     hostname: hostname(),
@@ -95,6 +95,31 @@ export function acquireStoreLock(home: string, options: AcquireLockOptions): Sto
       hint: `Another process is starting or stopping on the same store. Try again, or delete ${path} if no arx process is running.`,
     },
   );
+}
+
+const HOME_ERRORS: Record<string, string> = {
+  ENOTDIR: 'part of the path is a file, not a directory',
+  EEXIST: 'it exists and is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+};
+
+function makeHome(dir: string, shown: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = errno(err) ?? '';
+    throw new ArxError(
+      'store_home_invalid',
+      `The store directory ${shown} cannot be used: ${HOME_ERRORS[code] ?? (code || String(err))}.`,
+      {
+        fault: 'caller',
+        hint: 'Set ARX_HOME to a writable directory, or point Arx at PostgreSQL with DATABASE_URL.',
+        cause: err,
+      },
+    );
+  }
 }
 
 function ownedLock(path: string, holder: LockHolder): StoreLock {
