@@ -31,6 +31,11 @@ export interface IngestOptions {
   filters?: Record<string, unknown>;
   /** Read from the stored watermark and move it afterwards (default true). */
   incremental?: boolean;
+  /**
+   * Keeps this reader's watermarks apart (`<scope>@<tag>`): two readers with different filters (a workflow
+   * reading CRITICAL/HIGH, another MEDIUM too) must not move each other's "since" past what they never read.
+   */
+  watermarkTag?: string;
   intel?: IntelLookup;
   accounts?: AccountMap;
   /** Records (Wiz) or hosts (Qualys) per page; default: the connector's. */
@@ -76,7 +81,10 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
   const summary: IngestSummary = { read: 0, imported: 0, merged: 0, quarantined: 0, pages: 0 };
   const marks = new WatermarksRepo(options.store.db, options.store.clock);
   const normalise = plan.normaliser(options);
-  for (const pass of plan.passes(options)) {
+  for (const planned of plan.passes(options)) {
+    const pass = options.watermarkTag
+      ? { ...planned, scope: `${planned.scope}@${options.watermarkTag}` }
+      : planned;
     const progress = await readCheckpoint(marks, options.source, pass.scope);
     const incremental = options.incremental !== false;
     const since = progress?.since ?? (incremental ? await marks.get(options.source, pass.scope) : undefined);

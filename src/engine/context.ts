@@ -35,6 +35,7 @@ export interface ContextParts<O> {
   findings: FindingsRepo;
   links: SinkLinksRepo;
   watermarks: WatermarksRepo;
+  ingest: WorkflowContext<O>['ingest'];
 }
 
 /** Where a summary counter goes for an explicit effect, by how it ended. */
@@ -64,6 +65,7 @@ export function createWorkflowContext<O>(parts: ContextParts<O>): WorkflowContex
     },
     step: (name, fn) => parts.steps.step(name, fn),
     each: (items, fn, options) => each(parts, items, fn, options),
+    ingest: parts.ingest,
     findings: findingQueries(parts.findings),
     links: sinkLinks(parts.links, run.dryRun),
     watermarks: watermarks(parts.watermarks, run.dryRun),

@@ -1,6 +1,7 @@
 import { hashOf } from '../core/canonical.js';
 import type { Clock } from '../core/clock.js';
 import { ArxError, isArxError } from '../core/errors.js';
+import type { IntelLookup } from '../core/intel/types.js';
 import { secrets } from '../core/secrets.js';
 import type { OperationCatalog } from '../governance/catalog.js';
 import type { Gate } from '../governance/gate.js';
@@ -18,6 +19,7 @@ import type { Workflow } from '../workflows/sdk/define.js';
 import { createWorkflowContext } from './context.js';
 import { EffectLedger } from './effect-ledger.js';
 import { isRunInterrupted, isRunStopped, RunStopped } from './errors.js';
+import { createIngest } from './ingest.js';
 import { HEARTBEAT_MS, newHolder, ownerGone } from './ownership.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import { RunOps } from './run-ops.js';
@@ -51,6 +53,8 @@ export interface EngineOptions {
   holder?: LeaseHolder | undefined;
   heartbeatMs?: number | undefined;
   approvalPollMs?: number | undefined;
+  /** KEV/EPSS by CVE for `ctx.ingest` (default: the snapshot shipped with Arx). */
+  intel?: (() => Promise<IntelLookup | undefined>) | undefined;
 }
 
 export interface RunRequest<O> {
@@ -316,6 +320,14 @@ export class Engine {
       findings: new FindingsRepo(db, this.clock),
       links: new SinkLinksRepo(db, this.clock),
       watermarks: new WatermarksRepo(db, this.clock),
+      ingest: createIngest({
+        ops,
+        store: { db, clock: this.clock },
+        run: info,
+        state,
+        progress,
+        intel: this.o.intel,
+      }),
     });
 
     let end: { status: RunEnd; error?: string; hint?: string };

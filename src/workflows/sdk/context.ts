@@ -84,6 +84,18 @@ export interface WorkflowContext<O = Record<string, unknown>> {
     options?: EachOptions<T>,
   ): Promise<EachReport>;
 
+  /**
+   * Reads a source (Wiz, Qualys) into the findings store: one audited read per page, each record normalised,
+   * enriched with KEV/EPSS, scored and upserted (the same finding seen again is merged, never duplicated).
+   * Incremental by default, from this workflow's own watermark; a dry run reads everything and moves none.
+   * Then query what was read with `ctx.findings`.
+   *
+   * @example
+   * await ctx.ingest('wiz', { kinds: ['issues'], filters: { severities: ['CRITICAL', 'HIGH'] } });
+   * for await (const finding of ctx.findings.all({ severity: ['critical', 'high'] })) { ... }
+   */
+  ingest(source: IngestRequest['source'], request?: Omit<IngestRequest, 'source'>): Promise<IngestResult>;
+
   readonly findings: FindingQueries;
   /** Which ticket, incident or message stands for a finding in each sink. Writes are skipped in a dry run. */
   readonly links: SinkLinks;
@@ -158,6 +170,32 @@ export interface EachReport {
   failed: number;
   /** The items that did not succeed, with why. */
   problems: Array<{ item: string; outcome: 'denied' | 'failed'; reason: string }>;
+}
+
+export interface IngestRequest {
+  source: 'wiz' | 'qualys';
+  /** Wiz only: `issues`, `vulnerabilities`, `configuration` (default all three). */
+  kinds?: readonly string[];
+  /** Filters as the source's read operation names them (`severities`, `types`, `status`...). */
+  filters?: Record<string, unknown>;
+  /** Read only what changed since this workflow's last read (default true). */
+  incremental?: boolean;
+  /** Per-account facts (owner team, environment, criticality) the normaliser applies, by account id. */
+  accounts?: Record<string, { name?: string; environment?: string; owner?: string; criticality?: number }>;
+  /** Records (Wiz) or hosts (Qualys) per page; default the connector's. */
+  pageSize?: number;
+}
+
+export interface IngestResult {
+  /** Raw records read. */
+  read: number;
+  /** New findings. */
+  imported: number;
+  /** Records that updated a finding already stored. */
+  merged: number;
+  /** Records that could not be normalised, kept in quarantine with the reason. */
+  quarantined: number;
+  pages: number;
 }
 
 export interface FindingQuery {
