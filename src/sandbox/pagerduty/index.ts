@@ -159,6 +159,8 @@ export function createPagerDutyEmulator(
       PAGERDUTY_EVENTS_URL: `${baseUrl}${EVENTS_PREFIX}`,
       PAGERDUTY_API_URL: `${baseUrl}${API_PREFIX}`,
       PAGERDUTY_FROM_EMAIL: account.users[0]!.email,
+      // the name Arx's connector reads (connectors.pagerduty.from)
+      PAGERDUTY_FROM: account.users[0]!.email,
     }),
     switches: PAGERDUTY_SWITCHES,
   };
