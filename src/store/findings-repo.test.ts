@@ -111,6 +111,34 @@ forEachStore('findings repository', (openTestStore) => {
     assert.equal((await repo.get('new-1'))!.sources.length, 2);
   });
 
+  it('lets concurrent writers merge the same findings without losing an alias', async () => {
+    const store = await openTestStore();
+    const repo = new FindingsRepo(store.db, store.clock);
+    const keys = Array.from({ length: 300 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    const from = (vendor: string, order: string[]) =>
+      order.map((key) => finding(key, { sources: [{ vendor, uid: `${vendor}-${key}`, tickets: [] }] }));
+    await Promise.all([
+      repo.upsertMany(from('wiz', keys)),
+      repo.upsertMany(from('prisma', [...keys].reverse())),
+      repo.upsertMany(
+        from(
+          'orca',
+          keys.filter((_, i) => i % 2 === 0),
+        ),
+      ),
+    ]);
+    assert.equal(await repo.count(), 300);
+    for (const [key, expected] of [
+      ['c000', ['orca', 'prisma', 'wiz']],
+      ['c150', ['orca', 'prisma', 'wiz']],
+      ['c151', ['prisma', 'wiz']],
+      ['c299', ['prisma', 'wiz']],
+    ] as const) {
+      const vendors = (await repo.get(key))!.sources.map((s) => s.vendor).sort();
+      assert.deepEqual(vendors, expected, key);
+    }
+  });
+
   it('filters by severity, status and class and counts the same set', async () => {
     const store = await openTestStore();
     const repo = new FindingsRepo(store.db, store.clock);

@@ -106,6 +106,8 @@ export class FindingsRepo {
     )) {
       await inTransaction(this.db, async (trx) => {
         for (const round of distinctRounds(batch)) {
+          // Rows are written in key order so that concurrent writers lock them in the same order (no deadlock).
+          round.sort((a, b) => compareText(a.finding.finding_key, b.finding.finding_key));
           const outcomes = await this.writeRound(trx, round);
           for (const item of round) {
             results[item.index] = {
@@ -332,10 +334,15 @@ function distinctRounds<T extends FindingWrite>(batch: readonly T[]): T[][] {
   return rounds;
 }
 
+/** One row per alias (the last wins), in alias order: the same lock order for every writer. */
 function dedupeSources<T extends { vendor: string; source_uid: string }>(rows: readonly T[]): T[] {
   const byAlias = new Map<string, T>();
   for (const row of rows) byAlias.set(`${row.vendor}\u0000${row.source_uid}`, row);
-  return [...byAlias.values()];
+  return [...byAlias.entries()].sort(([a], [b]) => compareText(a, b)).map(([, row]) => row);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function filtered(query: FindingsQuery, filter: FindingFilter): FindingsQuery {
