@@ -97,7 +97,7 @@ async function each<T, O>(
         report.denied += 1;
         report.problems.push({ item: name, outcome: 'denied', reason });
       } else {
-        parts.state.add('errors');
+        parts.state.noteFailure({ item: name, reason });
         report.failed += 1;
         report.problems.push({ item: name, outcome: 'failed', reason });
         parts.log.warn({ item: name, err: reason }, 'item failed; continuing with the others');

@@ -80,7 +80,7 @@ export interface RunOutcome {
 }
 
 /** What a run row keeps about how it was started. */
-interface RunParams {
+export interface RunParams {
   options: unknown;
   optionsHash: string;
   dryRun: boolean;
@@ -402,7 +402,8 @@ export class Engine {
   }
 }
 
-function runParams<O>(
+/** The `params` of a run row (exported so a scheduler can create queued runs inside its own transaction). */
+export function runParams<O>(
   request: Pick<RunRequest<O>, 'options' | 'requestedBy' | 'dryRun' | 'sandbox'>,
 ): RunParams {
   return {

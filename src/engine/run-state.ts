@@ -14,7 +14,12 @@ export interface DenialNote {
   target?: string | undefined;
 }
 
-/** More denials than this are counted but not listed one by one: a summary stays readable. */
+export interface FailureNote {
+  item: string;
+  reason: string;
+}
+
+/** More denials (or failures) than this are counted but not listed one by one: a summary stays readable. */
 export const MAX_LISTED_DENIALS = 50;
 
 /**
@@ -33,6 +38,7 @@ export class RunState {
     planned: 0,
   };
   readonly denials: DenialNote[] = [];
+  readonly failures: FailureNote[] = [];
   readonly plan: PlanEntry[] = [];
   readonly approvals: string[] = [];
   private readonly captures: Array<Record<string, number>> = [];
@@ -71,6 +77,12 @@ export class RunState {
   noteDenial(denial: DenialNote): void {
     this.add('denied');
     if (this.denials.length < MAX_LISTED_DENIALS) this.denials.push(denial);
+  }
+
+  /** A target of `ctx.each` that failed for another reason than a denial. */
+  noteFailure(failure: FailureNote): void {
+    this.add('errors');
+    if (this.failures.length < MAX_LISTED_DENIALS) this.failures.push(failure);
   }
 
   notePlan(entry: PlanEntry): void {

@@ -1,7 +1,7 @@
 import type { SandboxInfo } from '../workflows/sdk/context.js';
 import type { Counts } from '../workflows/sdk/counters.js';
 import type { PlanEntry } from './plan.js';
-import type { DenialNote, EffectOutcome, RunState } from './run-state.js';
+import type { DenialNote, EffectOutcome, FailureNote, RunState } from './run-state.js';
 
 /**
  * How a run ended, for people and machines: the JSON `arx run --json` prints and `runs.summary` stores.
@@ -29,6 +29,8 @@ export interface RunSummary {
   /** Requests sent per tool during this attempt (retries included), from the HTTP seam's counters. */
   apiCalls: Record<string, number>;
   denials: DenialNote[];
+  /** Targets of `ctx.each` that failed (not denied), with why. */
+  failures: FailureNote[];
   /** Approval requests the run waited on. */
   approvals: string[];
   /** Dry runs only: what would have been written. */
@@ -71,6 +73,7 @@ export function buildSummary(facts: SummaryFacts, state: RunState): RunSummary {
     effects: { ...state.effects },
     apiCalls: facts.apiCalls,
     denials: [...state.denials],
+    failures: [...state.failures],
     approvals: [...state.approvals],
     ...(facts.dryRun ? { plan: [...state.plan] } : {}),
     ...(facts.error ? { error: facts.error } : {}),

@@ -24,7 +24,12 @@ export interface CredentialBroker {
  * Connector issues extend this as each connector lands.
  */
 export const CREDENTIAL_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  wiz: { client_id: 'WIZ_CLIENT_ID', client_secret: 'WIZ_CLIENT_SECRET', api_url: 'WIZ_API_URL' },
+  wiz: {
+    client_id: 'WIZ_CLIENT_ID',
+    client_secret: 'WIZ_CLIENT_SECRET',
+    api_url: 'WIZ_API_URL',
+    auth_url: 'WIZ_AUTH_URL',
+  },
   qualys: { url: 'QUALYS_URL', username: 'QUALYS_USERNAME', password: 'QUALYS_PASSWORD' },
   jira: {
     url: 'JIRA_URL',

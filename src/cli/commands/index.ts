@@ -15,6 +15,11 @@ export async function registerAll(program: Command): Promise<void> {
     import('./killswitch.js'),
     import('./policy.js'),
     import('./findings.js'),
+    import('./run.js'),
+    import('./runs.js'),
+    import('./register.js'),
+    import('./serve.js'),
+    import('./worker.js'),
     // command modules are added here, one line each
   ];
   for (const mod of await Promise.all(modules)) mod.register(program);

@@ -33,3 +33,18 @@ export function builtinWorkflow(name: string): Workflow {
     },
   );
 }
+
+/**
+ * What `arx run WORKFLOW` names: a built-in workflow, or a path (anything with a slash, starting with a
+ * dot, or ending in .ts/.js) to a workflow folder or file.
+ * @example const workflow = await resolveWorkflow('./workflows/my-sweep');
+ */
+export async function resolveWorkflow(nameOrPath: string, cwd: string = process.cwd()): Promise<Workflow> {
+  const builtin = findBuiltinWorkflow(nameOrPath);
+  if (builtin) return builtin;
+  if (/[\\/]|^\.|\.(m?[jt]s)$/.test(nameOrPath)) {
+    const { loadWorkflowFromPath } = await import('../sdk/load.js');
+    return loadWorkflowFromPath(nameOrPath, cwd);
+  }
+  return builtinWorkflow(nameOrPath);
+}

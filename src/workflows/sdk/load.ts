@@ -22,7 +22,7 @@ export async function loadWorkflowFromPath(path: string, cwd: string = process.c
   const file = locateWorkflowFile(path, cwd);
   const shown = relative(cwd, file) || basename(file);
   const module = await importFile(file, shown);
-  const exported = (module as { default?: unknown }).default;
+  const exported = defaultExport(module as Record<string, unknown>);
   if (exported === undefined) {
     throw new UsageError(`${shown} has no default export`, {
       hint: 'end the file with: export default defineWorkflow({ name, description, connectors, run })',
@@ -59,6 +59,21 @@ export function locateWorkflowFile(path: string, cwd: string = process.cwd()): s
     });
   }
   return found;
+}
+
+/**
+ * The module's default export. A folder without `"type": "module"` is loaded as CommonJS, where `default` is
+ * the whole `module.exports`: a compiled `export default` is then under `default.default`, and an object that
+ * only mirrors the named exports means there was no default export at all.
+ */
+function defaultExport(namespace: Record<string, unknown>): unknown {
+  const value = namespace.default;
+  if (typeof value !== 'object' || value === null || isWorkflow(value)) return value;
+  const record = value as Record<string, unknown>;
+  if ('default' in record) return record.default;
+  const keys = Object.keys(record);
+  const mirrorsNamedExports = keys.length > 0 && keys.every((key) => namespace[key] === record[key]);
+  return mirrorsNamedExports ? undefined : value;
 }
 
 async function importFile(file: string, shown: string): Promise<unknown> {
