@@ -109,6 +109,15 @@ function tickets(raw: unknown[] | null | undefined): FindingSource['tickets'] {
   return out;
 }
 
+/**
+ * Which Wiz feed an issue belongs to: a cloud-configuration issue is the same posture finding as the rule
+ * result `configurationFindings` reports, so it carries that product name (workflows scope by it).
+ */
+function issueProduct(detection: boolean, ruleType: string | undefined): string {
+  if (detection) return 'Wiz Threat Detection';
+  return ruleType === 'CloudConfigurationRule' ? 'Wiz Cloud Configuration' : 'Wiz Issues';
+}
+
 /** A Wiz `issuesV2` node (§1.2). Threat-detection issues are Detection Findings, the rest Compliance. */
 export function normaliseWizIssue(raw: unknown, ctx: WizNormaliseContext = {}): NormaliseResult {
   const parsed = wizIssueSchema.safeParse(raw);
@@ -161,7 +170,7 @@ export function normaliseWizIssue(raw: unknown, ctx: WizNormaliseContext = {}): 
       sources: [
         compact({
           vendor: 'wiz',
-          product: detection ? 'Wiz Threat Detection' : 'Wiz Issues',
+          product: issueProduct(detection, rule.__typename),
           uid: issue.id,
           url: `${portal}/issues#~(issue~'${issue.id})`,
           tickets: tickets(issue.serviceTickets),
