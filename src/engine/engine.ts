@@ -338,7 +338,7 @@ export class Engine {
     } catch (err) {
       end = this.classify(err, signal, log);
     } finally {
-      stopHeartbeat();
+      await stopHeartbeat();
     }
     const summary = summarise(end.status, end);
     try {
@@ -379,14 +379,18 @@ export class Engine {
     runId: string,
     lost: AbortController,
     current: () => { status: RunStatus; summary: RunSummary },
-  ): () => void {
+  ): () => Promise<void> {
+    let stopped = false;
+    let beat: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      void (async () => {
+      beat = (async () => {
         try {
           if (!(await this.leases.heartbeat(runId, this.holder.owner))) {
             lost.abort(new RunStopped(`run ${runId} was taken over by another process`));
             return;
           }
+          // the run may have finished while the lease was refreshed: never write over its final status
+          if (stopped) return;
           const { status, summary } = current();
           await this.runs.setStatus(runId, status, { summary: { ...summary } });
         } catch (err) {
@@ -398,7 +402,11 @@ export class Engine {
       })();
     }, this.o.heartbeatMs ?? HEARTBEAT_MS);
     timer.unref();
-    return () => clearInterval(timer);
+    return async () => {
+      stopped = true;
+      clearInterval(timer);
+      await beat;
+    };
   }
 }
 
