@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ArxConfig } from '../../config/schema.js';
 import type { Clock } from '../../core/clock.js';
-import { ConfigError, type ConfigIssue, isArxError } from '../../core/errors.js';
+import { ArxError, ConfigError, type ConfigIssue, isArxError } from '../../core/errors.js';
 import type { Db } from '../../store/repo-support.js';
 import { type RegistrationChanges, SchedulesRepo } from '../../store/schedules-repo.js';
 import { findBuiltinWorkflow } from '../../workflows/library/index.js';
@@ -39,6 +39,8 @@ export interface RegisterInput {
   file: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Connector names a workflow may act on (default: every connector this Arx has). */
+  connectors?: readonly string[];
 }
 
 export async function planRegistrations(input: RegisterInput): Promise<PlannedRegistration[]> {
@@ -88,7 +90,8 @@ export async function planRegistrations(input: RegisterInput): Promise<PlannedRe
     const name = plan.workflow.name;
     plan.options = config.workflows[name] ?? {};
     try {
-      await checkConnectorsAvailable(plan.workflow);
+      if (input.connectors) checkConnectors(plan.workflow, input.connectors);
+      else await checkConnectorsAvailable(plan.workflow);
       resolveOptions(plan.workflow, plan.options, env);
     } catch (err) {
       if (err instanceof ConfigError) issues.push(...err.issues);
@@ -196,6 +199,20 @@ export async function registrationsNotIn(
   const stale = (await repo.registrations()).map((r) => r.name).filter((name) => !listed.has(name));
   if (prune) await repo.unregister(stale);
   return stale;
+}
+
+function checkConnectors(workflow: Workflow, available: readonly string[]): void {
+  const unknown = workflow.connectors.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    throw new ArxError(
+      'connector_unavailable',
+      `${workflow.name} acts on ${unknown.join(', ')}, which is not available`,
+      {
+        fault: 'caller',
+        hint: `connectors: ${available.join(', ')}`,
+      },
+    );
+  }
 }
 
 function issueFrom(path: string, err: unknown): ConfigIssue {

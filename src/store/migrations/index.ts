@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as core from './0001_core.js';
 import * as governance from './0002_governance.js';
+import * as schedules from './0003_schedules.js';
 
 /**
  * Every migration, in order. Names sort lexically and are recorded in `kysely_migration`: never rename
@@ -9,6 +10,7 @@ import * as governance from './0002_governance.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_core': core,
   '0002_governance': governance,
+  '0003_schedules': schedules,
 });
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { action } from '../action.js';
+import { EXIT } from '../exit-codes.js';
+import { out } from '../output.js';
+import { parseWhole, untilSignal } from './service-support.js';
+
+/**
+ * `arx serve`: owns the store, fires registered schedules, executes runs from the queue, resumes runs that
+ * were interrupted, and serves /healthz and POST /runs. Stops gracefully on SIGINT/SIGTERM: runs in flight
+ * stop at their next call and stay resumable by the next `arx serve`.
+ */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'fire registered schedules, execute queued runs, resume interrupted ones; /healthz on --port',
+    )
+    .option('-c, --config <file>', 'configuration file (default: $ARX_CONFIG, else ./arx.yaml)')
+    .option('-p, --port <port>', 'HTTP port for /healthz and POST /runs (0: any free port)', '8787')
+    .option(
+      '--host <host>',
+      'address to listen on (the API has no authentication yet: keep it local)',
+      '127.0.0.1',
+    )
+    .option('--concurrency <n>', 'runs executed at once by this process', '2')
+    .action(
+      action(
+        async (options: { config?: string; port: string; host: string; concurrency: string }, command) => {
+          const asJson = Boolean(command.optsWithGlobals().json);
+          const port = parseWhole('--port', options.port, 0, 65_535);
+          const concurrency = parseWhole('--concurrency', options.concurrency, 1, 64);
+          const [{ readConfig }, { openRunService }, { createApp }, { listen }, { createLogger }] =
+            await Promise.all([
+              import('../../config/load.js'),
+              import('../../engine/scheduler/open-service.js'),
+              import('../../server/app.js'),
+              import('../../server/listen.js'),
+              import('../../log/logger.js'),
+            ]);
+          const loaded = readConfig({ file: options.config });
+          const log = createLogger({ level: process.env.ARX_LOG_LEVEL ?? 'info' });
+          const opened = await openRunService({
+            role: 'serve',
+            config: loaded.config,
+            env: process.env,
+            concurrency,
+            log,
+          });
+          let server: Awaited<ReturnType<typeof listen>> | undefined;
+          try {
+            await opened.service.start();
+            server = await listen(createApp(opened.service), port, options.host);
+            opened.store.lock?.advertise(server.url);
+            const health = await opened.service.health();
+            const schedules = health.scheduler?.schedules ?? [];
+            if (asJson) {
+              out.jsonLine({
+                event: 'serving',
+                url: server.url,
+                pid: process.pid,
+                store: opened.store.location,
+                schedules,
+              });
+            } else {
+              out.line(`✔ arx serve on ${server.url} (pid ${process.pid}), store ${opened.store.location}`);
+              out.line(
+                `  health: ${server.url}/healthz; manual run: curl -X POST ${server.url}/runs -d '{"workflow":"NAME"}'`,
+              );
+              if (schedules.length === 0)
+                out.line('  no schedules registered yet: arx register --config arx.yaml');
+              for (const s of schedules) {
+                out.line(
+                  `  ${s.name}: "${s.cron}" ${s.timezone}, next ${s.nextFireAt ?? (s.enabled ? 'never' : 'disabled')}`,
+                );
+              }
+              out.line('  Ctrl-C stops it; runs in flight stay resumable.');
+            }
+            const signal = await untilSignal();
+            if (!asJson) out.line(`… ${signal}: stopping (runs in flight stop at their next call)`);
+          } finally {
+            await server?.close();
+            await opened.close();
+          }
+          if (asJson) out.jsonLine({ event: 'stopped', pid: process.pid });
+          else out.line('✔ stopped');
+          return EXIT.ok;
+        },
+      ),
+    );
+}
