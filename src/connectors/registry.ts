@@ -47,6 +47,10 @@ export type ConnectorFactory = (runtime: ConnectorRuntime) => ConnectorModule;
 export const CONNECTOR_FACTORIES: Readonly<Record<string, () => Promise<ConnectorFactory>>> = {
   wiz: async () => (await import('./wiz/index.js')).wizConnector,
   qualys: async () => (await import('./qualys/index.js')).qualysConnector,
+  jira: async () => (await import('./jira/index.js')).jiraConnector,
+  slack: async () => (await import('./slack/index.js')).slackConnector,
+  pagerduty: async () => (await import('./pagerduty/index.js')).pagerdutyConnector,
+  servicenow: async () => (await import('./servicenow/index.js')).servicenowConnector,
 };
 
 export function connectorNames(): string[] {
