@@ -113,7 +113,7 @@ function tickets(raw: unknown[] | null | undefined): FindingSource['tickets'] {
  * Which Wiz feed an issue belongs to: a cloud-configuration issue is the same posture finding as the rule
  * result `configurationFindings` reports, so it carries that product name (workflows scope by it).
  */
-function issueProduct(detection: boolean, ruleType: string | undefined): string {
+function issueProduct(detection: boolean, ruleType: string | null | undefined): string {
   if (detection) return 'Wiz Threat Detection';
   return ruleType === 'CloudConfigurationRule' ? 'Wiz Cloud Configuration' : 'Wiz Issues';
 }
