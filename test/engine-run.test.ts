@@ -32,7 +32,9 @@ function duplicates(tickets: ReturnType<TicketService['tickets']>): string[] {
 }
 
 forEachStore('engine run', (openTestStore) => {
-  const setup = async (extra: { governance?: Record<string, unknown>; clock?: TestClock } = {}) => {
+  const setup = async (
+    extra: { governance?: Record<string, unknown>; clock?: TestClock; approvals?: 'wait' | 'park' } = {},
+  ) => {
     service = await startTicketService();
     services.push(service);
     const clock = extra.clock ?? new TestClock('2026-03-02T12:00:00Z');
@@ -294,5 +296,41 @@ forEachStore('engine run', (openTestStore) => {
     assert.equal(out.summary.approvals.length, 1);
     assert.equal(made().length, 1);
     assert.ok(events.some((e) => e.type === 'waiting' && e.operation === 'tickets:issues:create'));
+  });
+
+  it('parks a run on an escalation when it must not hold the store, and resumes once approved', async () => {
+    const { engine, gate, store, made } = await setup({
+      governance: {
+        rules: [
+          {
+            name: 'review-tickets',
+            verdict: 'escalate',
+            priority: 5,
+            match: { operation: 'tickets:issues:create' },
+          },
+        ],
+      },
+      approvals: 'park',
+    });
+    const parked = await engine.run(ticketingWorkflow(), { options: options(1), requestedBy: 'bob' });
+    assert.equal(parked.status, 'waiting');
+    assert.match(parked.summary.error ?? '', /waiting for approval apr_\w+ of tickets:issues:create/);
+    assert.match(
+      parked.summary.hint ?? '',
+      /arx approvals approve apr_\w+ --as <name>; then run `arx run ticketing` again/,
+    );
+    assert.equal((await new RunsRepo(store.db).get(parked.runId))?.status, 'waiting');
+    assert.equal(made().length, 0);
+    assert.equal(
+      (await new EffectsRepo(store.db).get('tickets:create:fk_0'))?.state,
+      'failed',
+      'provably not written',
+    );
+
+    await gate.approvals.approve(parked.summary.approvals[0]!, { as: 'alice' });
+    const resumed = await engine.run(ticketingWorkflow(), { options: options(1) });
+    assert.equal(resumed.runId, parked.runId);
+    assert.equal(resumed.status, 'succeeded');
+    assert.equal(made().length, 1);
   });
 });

@@ -16,7 +16,7 @@ import type {
   WorkflowContext,
 } from '../workflows/sdk/context.js';
 import type { EffectLedger } from './effect-ledger.js';
-import { isRunInterrupted, isRunStopped } from './errors.js';
+import { endsTheRun } from './errors.js';
 import type { ProgressTracker } from './progress.js';
 import type { RunOps } from './run-ops.js';
 import type { RunState } from './run-state.js';
@@ -89,7 +89,7 @@ async function each<T, O>(
       await fn(item, index);
       report.ok += 1;
     } catch (err) {
-      if (isRunStopped(err) || isRunInterrupted(err)) throw err;
+      if (endsTheRun(err)) throw err;
       parts.ops.checkActive(); // an item that failed because the run is stopping does not count as failed
       const reason = err instanceof Error ? err.message : String(err);
       if (isPermissionDenied(err)) {

@@ -193,6 +193,7 @@ export class EffectLedger {
  */
 export function provablyNotApplied(err: unknown): boolean {
   if (isPermissionDenied(err)) return true;
+  if (err instanceof ArxError && err.code === 'run_waiting') return true; // parked before the handler ran
   return err instanceof ArxError && err.fault === 'caller' && !err.retryable;
 }
 

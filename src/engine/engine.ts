@@ -18,7 +18,7 @@ import type { RunInfo, SandboxInfo } from '../workflows/sdk/context.js';
 import type { Workflow } from '../workflows/sdk/define.js';
 import { createWorkflowContext } from './context.js';
 import { EffectLedger } from './effect-ledger.js';
-import { isRunInterrupted, isRunStopped, RunStopped } from './errors.js';
+import { isRunInterrupted, isRunParked, isRunStopped, RunStopped } from './errors.js';
 import { createIngest } from './ingest.js';
 import { HEARTBEAT_MS, newHolder, ownerGone } from './ownership.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
@@ -53,6 +53,8 @@ export interface EngineOptions {
   holder?: LeaseHolder | undefined;
   heartbeatMs?: number | undefined;
   approvalPollMs?: number | undefined;
+  /** `wait` for approvals in process (shared PostgreSQL store) or `park` the run (embedded store). */
+  approvals?: 'wait' | 'park' | undefined;
   /** KEV/EPSS by CVE for `ctx.ingest` (default: the snapshot shipped with Arx). */
   intel?: (() => Promise<IntelLookup | undefined>) | undefined;
 }
@@ -94,6 +96,7 @@ const DB_STATUS: Record<RunEnd, RunStatus> = {
   stopped: RUN_STATUSES.cancelled,
   // left unfinished with no owner: the next run of the workflow resumes it
   interrupted: RUN_STATUSES.running,
+  waiting: RUN_STATUSES.waiting,
 };
 
 export class Engine {
@@ -302,6 +305,8 @@ export class Engine {
       progress,
       ledger,
       approvalPollMs: this.o.approvalPollMs,
+      approvals: this.o.approvals,
+      workflow: workflow.name,
     });
     const stopHeartbeat = this.startHeartbeat(run.id, lost, () => ({
       status: ops.waiting ? RUN_STATUSES.waiting : RUN_STATUSES.running,
@@ -364,6 +369,8 @@ export class Engine {
       const stopped = isRunStopped(err) ? err : (signal.reason as RunStopped);
       return { status: 'stopped', error: stopped.message, ...(stopped.hint ? { hint: stopped.hint } : {}) };
     }
+    if (isRunParked(err))
+      return { status: 'waiting', error: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     if (isRunInterrupted(err) || signal.aborted) {
       return { status: 'interrupted', error: message, hint: 'run the workflow again to resume it' };
     }

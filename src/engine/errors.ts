@@ -27,3 +27,32 @@ export class RunInterrupted extends ArxError {
 export function isRunInterrupted(err: unknown): err is RunInterrupted {
   return err instanceof RunInterrupted;
 }
+
+/**
+ * The run asked for an approval and must not hold the store while a person decides (the embedded store has
+ * one owning process, so `arx approvals approve` could not even open it). The run is parked as `waiting`;
+ * the next `arx run` of the workflow resumes it, and the gate finds the decision by the call's key.
+ */
+export class RunParked extends ArxError {
+  readonly approvalId: string;
+  readonly operation: string;
+  constructor(approvalId: string, operation: string, workflow: string) {
+    super('run_waiting', `waiting for approval ${approvalId} of ${operation}`, {
+      fault: 'caller',
+      retryable: true,
+      hint: `an approver runs: arx approvals approve ${approvalId} --as <name>; then run \`arx run ${workflow}\` again to continue`,
+    });
+    this.name = 'RunParked';
+    this.approvalId = approvalId;
+    this.operation = operation;
+  }
+}
+
+export function isRunParked(err: unknown): err is RunParked {
+  return err instanceof RunParked;
+}
+
+/** Errors that end the run rather than one item of a `ctx.each` loop. */
+export function endsTheRun(err: unknown): boolean {
+  return isRunStopped(err) || isRunInterrupted(err) || isRunParked(err);
+}

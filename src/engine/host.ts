@@ -81,6 +81,8 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
       gate: governance.gate,
       catalog: governance.catalog,
       callStats: runtime.stats,
+      // only a shared PostgreSQL store lets an approver decide while this process holds the store
+      approvals: store.driver === 'postgres' ? 'wait' : 'park',
       ...(options.log ? { log: options.log } : {}),
     });
     return { engine, store, close: () => store.close() };

@@ -9,7 +9,7 @@ import { RUN_STATUSES } from '../store/statuses.js';
 import type { OpOptions, PageResult, ReadOptions } from '../workflows/sdk/context.js';
 import type { DryRunResult } from '../workflows/sdk/dry-run.js';
 import { type EffectLedger, effectScope, provablyNotApplied } from './effect-ledger.js';
-import { RunInterrupted, RunStopped } from './errors.js';
+import { RunInterrupted, RunParked, RunStopped } from './errors.js';
 import type { ProgressTracker } from './progress.js';
 import type { EffectOutcome, RunState } from './run-state.js';
 
@@ -33,6 +33,12 @@ export interface RunOpsOptions {
   ledger: EffectLedger;
   /** How often a waiting run looks at its approval again. */
   approvalPollMs?: number | undefined;
+  /**
+   * On escalation: `wait` blocks until an approver decides (the store is shared: PostgreSQL); `park` ends
+   * this attempt as `waiting`, so the store is free for `arx approvals`, and the next run resumes.
+   */
+  approvals?: 'wait' | 'park' | undefined;
+  workflow: string;
 }
 
 /** Outcomes under which an auto-effect's write counts for this run without `call` having counted it. */
@@ -187,6 +193,7 @@ export class RunOps {
   ): Promise<GateResult<R>> {
     this.o.state.noteApproval(approvalId);
     this.o.progress.emit({ type: 'waiting', operation: operationId, approvalId });
+    if (this.o.approvals === 'park') throw new RunParked(approvalId, operationId, this.o.workflow);
     await this.o.runs.setStatus(this.o.runId, RUN_STATUSES.waiting);
     this.waiting = true;
     try {

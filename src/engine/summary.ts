@@ -5,9 +5,10 @@ import type { DenialNote, EffectOutcome, FailureNote, RunState } from './run-sta
 
 /**
  * How a run ended, for people and machines: the JSON `arx run --json` prints and `runs.summary` stores.
- * `interrupted` means the process was asked to stop (Ctrl-C, shutdown) and the run stays resumable.
+ * `interrupted` means the process was asked to stop (Ctrl-C, shutdown) and `waiting` that it parked on an
+ * approval; both stay resumable by the next run of the workflow.
  */
-export type RunEnd = 'succeeded' | 'failed' | 'stopped' | 'interrupted';
+export type RunEnd = 'succeeded' | 'failed' | 'stopped' | 'interrupted' | 'waiting';
 
 export interface RunSummary {
   runId: string;

@@ -18,6 +18,7 @@ export interface EngineHarnessOptions {
   governance?: Record<string, unknown>;
   clock?: Clock;
   approvalPollMs?: number;
+  approvals?: 'wait' | 'park';
 }
 
 export function openEngineHarness(store: Store, options: EngineHarnessOptions) {
@@ -43,6 +44,7 @@ export function openEngineHarness(store: Store, options: EngineHarnessOptions) {
       callStats: stats,
       clock,
       ...(options.approvalPollMs ? { approvalPollMs: options.approvalPollMs } : {}),
+      ...(options.approvals ? { approvals: options.approvals } : {}),
     });
   return { ...governance, stats, engine: newEngine(), newEngine };
 }

@@ -11,7 +11,14 @@ const HEADLINE: Record<RunEnd | 'running', string> = {
   failed: '✖ {w} failed',
   stopped: '■ {w} was stopped',
   interrupted: '‖ {w} was interrupted',
+  waiting: '⏸ {w} is waiting for an approval',
   running: '… {w} is running',
+};
+
+const ERROR_MARK: Partial<Record<RunEnd | 'running', string>> = {
+  failed: '✖',
+  waiting: '⏸',
+  interrupted: '‖',
 };
 
 /** Plan lines shown one by one; the rest are counted (all of them are in --json). */
@@ -66,7 +73,7 @@ export function summaryLines(summary: RunSummary, options: { planLines?: number 
   }
   if (summary.plan) lines.push('', ...planLines(summary.plan, options.planLines ?? PLAN_LINES));
   if (summary.error) {
-    lines.push('', `${status === 'failed' ? '✖' : '■'} ${summary.error}`);
+    lines.push('', `${ERROR_MARK[status] ?? '■'} ${summary.error}`);
     if (summary.hint) lines.push(`  ${summary.hint}`);
   }
   return lines;
