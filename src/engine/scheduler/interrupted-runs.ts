@@ -17,7 +17,7 @@ import type { WorkflowResolver } from './workflow-source.js';
  * lease, and a scheduler sends the job right after creating the row.
  */
 export const SWEEP_INTERVAL_MS = 15_000;
-const GRACE_MS = 5_000;
+export const GRACE_MS = 5_000;
 
 export interface InterruptedRunsOptions {
   db: Db;
@@ -25,6 +25,8 @@ export interface InterruptedRunsOptions {
   log: Logger;
   workflows: WorkflowResolver;
   send(job: RunJob): Promise<boolean>;
+  /** Default GRACE_MS. */
+  graceMs?: number | undefined;
 }
 
 export class InterruptedRuns {
@@ -44,7 +46,7 @@ export class InterruptedRuns {
     const now = this.o.clock.now().getTime();
     const sent: string[] = [];
     for (const run of await this.runs.unfinished()) {
-      if (now - run.updatedAt.getTime() < GRACE_MS) continue;
+      if (now - run.updatedAt.getTime() < (this.o.graceMs ?? GRACE_MS)) continue;
       if (!ownerGone(await this.leases.get(run.id), this.o.clock)) continue;
       const workflow = await this.o.workflows.resolve(run.workflow).catch(() => undefined);
       if (!workflow) {

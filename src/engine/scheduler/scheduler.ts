@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../log/logger.js';
 import type { Db } from '../../store/repo-support.js';
 import { inTransaction } from '../../store/repo-support.js';
+import { RunsRepo } from '../../store/runs-repo.js';
 import { type ScheduleRecord, SchedulesRepo } from '../../store/schedules-repo.js';
 import { createQueuedRun, type PreparedRun } from './run-requests.js';
 import { dueOccurrence } from './schedule-math.js';
@@ -15,7 +16,9 @@ import { dueOccurrence } from './schedule-math.js';
  * the process dies in between, the interrupted-run sweep sends it (a queued run with no job is picked up).
  *
  * A schedule that came due while no scheduler ran fires once, for its latest occurrence, not once per
- * missed occurrence.
+ * missed occurrence. A fire while the workflow's previous run has not finished (still running, waiting for
+ * an approval, or interrupted and about to be resumed) is recorded as skipped rather than piling up a
+ * second run of the same workflow.
  */
 export interface SchedulerOptions {
   db: Db;
@@ -42,6 +45,7 @@ const MIN_SLEEP_MS = 50;
 
 export class Scheduler {
   private readonly repo: SchedulesRepo;
+  private readonly runs: RunsRepo;
   private loop: Promise<void> | undefined;
   private abort: AbortController | undefined;
   private lastTickAt: Date | undefined;
@@ -49,6 +53,7 @@ export class Scheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.repo = new SchedulesRepo(o.db, o.clock);
+    this.runs = new RunsRepo(o.db, o.clock);
   }
 
   /** Fires every schedule due now; returns the fires this scheduler won. */
@@ -103,10 +108,15 @@ export class Scheduler {
     const { fireAt, next } = dueOccurrence(schedule.cron, schedule.timezone, expected, now);
     let prepared: PreparedRun | undefined;
     let error: string | undefined;
-    try {
-      prepared = await this.o.prepare(schedule.workflow);
-    } catch (err) {
-      error = message(err);
+    const unfinished = (await this.runs.unfinished()).find((run) => run.workflow === schedule.workflow);
+    if (unfinished) {
+      error = `skipped: run ${unfinished.id} of ${schedule.workflow} has not finished (${unfinished.status})`;
+    } else {
+      try {
+        prepared = await this.o.prepare(schedule.workflow);
+      } catch (err) {
+        error = message(err);
+      }
     }
     const runId = prepared ? randomUUID() : null;
     const won = await inTransaction(this.o.db, async (trx) => {
@@ -137,7 +147,7 @@ export class Scheduler {
     };
     this.lastFire = fire;
     if (error) {
-      this.o.log.warn({ schedule: schedule.name, error }, 'schedule fired but its workflow cannot run');
+      this.o.log.warn({ schedule: schedule.name, error }, 'schedule fired without starting a run');
       return fire;
     }
     this.o.log.info({ schedule: schedule.name, run: runId, fireAt: fire.fireAt }, 'schedule fired');

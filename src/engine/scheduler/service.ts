@@ -30,6 +30,8 @@ export interface RunServiceOptions {
   /** Runs executed at once by this process. */
   concurrency: number;
   sweepIntervalMs?: number | undefined;
+  /** How old an unfinished run must be before the sweep touches it (default 5 s). */
+  sweepGraceMs?: number | undefined;
   schedulerMaxSleepMs?: number | undefined;
 }
 
@@ -85,6 +87,7 @@ export class RunService {
       log: o.log,
       workflows: this.workflows,
       send: (job) => o.queue.send(job),
+      graceMs: o.sweepGraceMs,
     });
     this.scheduler =
       o.role === 'serve'
