@@ -66,7 +66,10 @@ export function defineWorkflow<S extends OptionsSchema = z.ZodObject<Record<stri
   });
 }
 
-/** True for anything `defineWorkflow` returned, from any copy of the SDK. */
+/**
+ * True for anything `defineWorkflow` returned, from any copy of the SDK.
+ * @example if (!isWorkflow(module.default)) throw new Error('not a workflow');
+ */
 export function isWorkflow(value: unknown): value is Workflow {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WORKFLOW_BRAND] === true
@@ -88,7 +91,10 @@ export function fromEnv<T extends z.ZodType>(variable: string, schema: T): T {
   return schema.meta({ ...(schema.meta() ?? {}), env: variable }) as T;
 }
 
-/** The environment variable `fromEnv` attached to an option's schema (through optional/default wrappers). */
+/**
+ * The environment variable `fromEnv` attached to an option's schema (through optional/default wrappers).
+ * @example envVariableOf(fromEnv('JIRA_PROJECT_KEY', z.string().default('SEC'))) // 'JIRA_PROJECT_KEY'
+ */
 export function envVariableOf(schema: z.ZodType): string | undefined {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 8; depth++) {

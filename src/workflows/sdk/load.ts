@@ -36,7 +36,10 @@ export async function loadWorkflowFromPath(path: string, cwd: string = process.c
   return exported;
 }
 
-/** The file a path names: the folder's workflow.ts/js, or a .ts/.js file given directly. */
+/**
+ * The file a path names: the folder's workflow.ts/js, or a .ts/.js file given directly.
+ * @example locateWorkflowFile('./my-workflow') // '/home/me/my-workflow/workflow.ts'
+ */
 export function locateWorkflowFile(path: string, cwd: string = process.cwd()): string {
   const target = resolve(cwd, path);
   if (!existsSync(target)) {
