@@ -81,6 +81,7 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
   const summary: IngestSummary = { read: 0, imported: 0, merged: 0, quarantined: 0, pages: 0 };
   const marks = new WatermarksRepo(options.store.db, options.store.clock);
   const normalise = plan.normaliser(options);
+  const firstReadFrom = new Date(options.store.clock.now().getTime() - WATERMARK_OVERLAP_MS).toISOString();
   for (const planned of plan.passes(options)) {
     const pass = options.watermarkTag
       ? { ...planned, scope: `${planned.scope}@${options.watermarkTag}` }
@@ -88,7 +89,11 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
     const progress = await readCheckpoint(marks, options.source, pass.scope);
     const incremental = options.incremental !== false;
     const since = progress?.since ?? (incremental ? await marks.get(options.source, pass.scope) : undefined);
-    if (pass.onlyIncremental && since === undefined) continue;
+    if (pass.onlyIncremental && since === undefined) {
+      // the first full read (the other passes) covers it; from here on it reads what changes after that read
+      if (incremental) await marks.set(options.source, firstReadFrom, pass.scope);
+      continue;
+    }
     const until =
       progress?.until ?? new Date(options.store.clock.now().getTime() - WATERMARK_OVERLAP_MS).toISOString();
     const params = { ...pass.params, ...(since ? { [pass.sinceParam]: since } : {}) };
