@@ -66,10 +66,12 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
         Object.entries(config.connectors).map(([tool, section]) => [tool, section?.rate_limits]),
       ),
     });
+    // the built-in workflows' shipped rules (each scoped to its workflow) apply unless arx.yaml redefines them
+    const { withBuiltinPolicy } = await import('../workflows/library/index.js');
     const governance = createGovernance({
       db: store.db,
       clock: store.clock,
-      config,
+      config: withBuiltinPolicy(config),
       home: storeOptions.home ?? '.arx',
       broker: new ConfigCredentialBroker(options.sandbox ? {} : config.connectors, options.credentialsEnv),
       ...(options.sandbox ? { signer: generateSigner() } : {}),

@@ -59,7 +59,7 @@ async function runWorkflow(name: string, flags: RunFlags, json: boolean): Promis
   for (const warning of loaded.warnings)
     out.err(`⚠ ${loaded.file ?? 'arx.yaml'}: ${warning.path}: ${warning.message}`);
   const config = loaded.config;
-  const options = resolveOptions(workflow, config.workflows[workflow.name], process.env);
+  let options = resolveOptions(workflow, config.workflows[workflow.name], process.env);
   await host.checkConnectorsAvailable(workflow);
 
   const status = credentialStatus(workflow.connectors, config.connectors, process.env);
@@ -81,6 +81,16 @@ async function runWorkflow(name: string, flags: RunFlags, json: boolean): Promis
   }
 
   const sandbox = sandboxed ? await startSandbox(flags) : undefined;
+  if (sandbox) {
+    // routed like a real estate: the demo tenant's teams, channels and components, under arx.yaml's own
+    const tenantOptions = sandbox.workflowOptions[workflow.name];
+    if (tenantOptions)
+      options = resolveOptions(
+        workflow,
+        { ...tenantOptions, ...config.workflows[workflow.name] },
+        process.env,
+      );
+  }
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
@@ -134,7 +144,13 @@ async function startSandbox(flags: RunFlags) {
       ? `Running against the built-in sandbox (${info.findings} findings, seed ${info.seed}), as asked with --sandbox.`
       : `No credentials configured: running against the built-in sandbox (${info.findings} findings, seed ${info.seed}).`,
   );
-  return { info, env: { ...sandbox.env }, close: () => sandbox.close() };
+  const { sandboxWorkflowOptions } = await import('../../workflows/library/shared/sandbox-options.js');
+  return {
+    info,
+    env: { ...sandbox.env },
+    workflowOptions: sandboxWorkflowOptions(sandbox.tenant),
+    close: () => sandbox.close(),
+  };
 }
 
 /** A live bar on an interactive terminal, plain lines otherwise, nothing with --json (stdout is the summary). */

@@ -1,6 +1,14 @@
+import type { ArxConfig, PolicyRule } from '../../config/schema.js';
 import { closest } from '../../config/suggest.js';
 import { UsageError } from '../../core/errors.js';
 import type { Workflow } from '../sdk/define.js';
+import cloudMisconfigRemediation, {
+  policy as misconfigPolicy,
+} from './cloud-misconfig-remediation/workflow.js';
+import criticalVulnEscalation, { policy as escalationPolicy } from './critical-vuln-escalation/workflow.js';
+import { withShippedRules } from './shared/policy.js';
+import vulnTicketCreation, { policy as vulnTicketPolicy } from './vuln-ticket-creation/workflow.js';
+import wizFindingDistribution, { policy as distributionPolicy } from './wiz-finding-distribution/workflow.js';
 
 /**
  * The workflows that ship with Arx, by name: what `arx run <name>` and the scheduler resolve. Each lives in
@@ -8,7 +16,28 @@ import type { Workflow } from '../sdk/define.js';
  */
 export const builtinWorkflows: readonly Workflow[] = [
   // built-in workflows are added here, one line each
+  wizFindingDistribution,
+  cloudMisconfigRemediation,
+  criticalVulnEscalation,
+  vulnTicketCreation,
 ];
+
+/** The policy rules the built-in workflows ship, each scoped to its own workflow (`shared/policy.ts`). */
+export const builtinPolicyRules: readonly PolicyRule[] = [
+  ...distributionPolicy,
+  ...misconfigPolicy,
+  ...escalationPolicy,
+  ...vulnTicketPolicy,
+];
+
+/**
+ * The configuration the gate should run with: arx.yaml plus the built-in workflows' shipped rules (a rule
+ * arx.yaml defines by the same name wins). What `arx run` and `arx serve` hand to `createGovernance`.
+ * @example const governance = createGovernance({ ...options, config: withBuiltinPolicy(config) });
+ */
+export function withBuiltinPolicy(config: ArxConfig): ArxConfig {
+  return withShippedRules(config, builtinPolicyRules);
+}
 
 /** A built-in workflow by name, or undefined. */
 export function findBuiltinWorkflow(name: string): Workflow | undefined {

@@ -1,6 +1,11 @@
-import { type DigestTicket, digestBlocks, digestText, type TeamDigest } from '../../../connectors/slack/blocks.js';
-import type { Severity } from '../../../core/finding/model.js';
+import {
+  type DigestTicket,
+  digestBlocks,
+  digestText,
+  type TeamDigest,
+} from '../../../connectors/slack/blocks.js';
 import { isArxError } from '../../../core/errors.js';
+import type { Severity } from '../../../core/finding/model.js';
 import type { WorkflowContext } from '../../sdk/index.js';
 import type { TeamRoute } from './routing.js';
 import type { TicketChange, TicketOutcome } from './tickets.js';
@@ -56,7 +61,8 @@ export async function postDigests(
         title: options.title,
         team: route.team,
         period: `run ${ctx.run.id}`,
-        counts: options.counts?.(route.team, news) ?? severityCounts(news.filter((o) => o.change !== 'closed')),
+        counts:
+          options.counts?.(route.team, news) ?? severityCounts(news.filter((o) => o.change !== 'closed')),
         tickets: news.map(ticketLine),
         footer: options.footer?.(route.team, news) ?? `Arx workflow ${ctx.run.workflow}`,
       };
@@ -90,9 +96,13 @@ async function post(
     await send(route.channel);
     return route.channel;
   } catch (err) {
-    const missing = isArxError(err) && ['channel_not_found', 'channel_archived', 'not_in_channel'].includes(err.code);
+    const missing =
+      isArxError(err) && ['channel_not_found', 'channel_archived', 'not_in_channel'].includes(err.code);
     if (!missing || route.channel === fallbackChannel) throw err;
-    ctx.log.warn({ team: route.team, channel: route.channel, code: err.code }, 'team channel unusable; posting to the fallback channel');
+    ctx.log.warn(
+      { team: route.team, channel: route.channel, code: err.code },
+      'team channel unusable; posting to the fallback channel',
+    );
     await send(fallbackChannel, `(posted here because ${route.channel} could not be used: ${err.code})`);
     return fallbackChannel;
   }

@@ -30,35 +30,41 @@ export const teamSettingsSchema = z.strictObject({
 export type TeamSettings = z.output<typeof teamSettingsSchema>;
 
 /**
- * The routing options every library workflow shares (spread into its options schema).
- * @example z.object({ ...routingOptions('SLACK_CHANNEL', '#security-findings'), severities: ... })
+ * Who owns what: the options every library workflow shares (spread into its options schema).
+ * @example z.object({ ...ownerOptions(), ...channelOptions('SLACK_CHANNEL', '#security-findings') })
  */
-export function routingOptions(channelVariable: string, defaultChannel: string) {
+export function ownerOptions() {
   return {
     /** Cloud account id (AWS account, Azure subscription, GCP project) → team. */
     account_owner_map: fromEnv('ACCOUNT_OWNER_MAP', z.record(z.string().trim().min(1), teamName).default({})),
-    /** Team → Slack channel. */
-    team_channel_map: fromEnv('TEAM_CHANNEL_MAP', z.record(teamName, channelName).default({})),
     /** Team → Jira component, assignee, channel, PagerDuty service. */
     teams: z.record(teamName, teamSettingsSchema).default({}),
-    /** Where a team without a channel of its own gets its digest. */
-    default_channel: fromEnv(channelVariable, channelName.default(defaultChannel)),
     /** Owner of findings whose account is not mapped and whose resource names no owner. */
     default_team: z.string().trim().min(1).default('unassigned'),
   };
 }
 
+/** Where teams are told: for the workflows that post a Slack digest. */
+export function channelOptions(channelVariable: string, defaultChannel: string) {
+  return {
+    /** Team → Slack channel. */
+    team_channel_map: fromEnv('TEAM_CHANNEL_MAP', z.record(teamName, channelName).default({})),
+    /** Where a team without a channel of its own gets its digest. */
+    default_channel: fromEnv(channelVariable, channelName.default(defaultChannel)),
+  };
+}
+
 export interface RoutingOptions {
   account_owner_map: Record<string, string>;
-  team_channel_map: Record<string, string>;
   teams: Record<string, TeamSettings>;
-  default_channel: string;
   default_team: string;
+  team_channel_map?: Record<string, string>;
+  default_channel?: string;
 }
 
 export interface TeamRoute extends TeamSettings {
   team: string;
-  /** The digest's channel, after the team's own, the map, then the default. */
+  /** The digest's channel, after the team's own, the map, then the default ('' when none applies). */
   channel: string;
 }
 
@@ -73,7 +79,7 @@ export function teamRouter(options: RoutingOptions) {
     return {
       ...settings,
       team,
-      channel: settings.channel ?? options.team_channel_map[team] ?? options.default_channel,
+      channel: settings.channel ?? options.team_channel_map?.[team] ?? options.default_channel ?? '',
     };
   };
   return {
@@ -81,7 +87,7 @@ export function teamRouter(options: RoutingOptions) {
     teamOf(finding: Pick<Finding, 'resource'>): string {
       const account = finding.resource.account_uid;
       const mapped = account ? options.account_owner_map[account] : undefined;
-      return mapped ?? finding.resource.owner?.trim() ?? options.default_team;
+      return mapped ?? (finding.resource.owner?.trim() || options.default_team);
     },
     routeFor,
     routeOf(finding: Pick<Finding, 'resource'>): TeamRoute {

@@ -1,4 +1,10 @@
-import type { Finding, FindingClass, FindingStatus, Severity } from '../../../core/finding/model.js';
+import type {
+  Finding,
+  FindingClass,
+  FindingSource,
+  FindingStatus,
+  Severity,
+} from '../../../core/finding/model.js';
 import { SEVERITIES } from '../../../core/finding/model.js';
 import { fromEnv, z } from '../../sdk/index.js';
 
@@ -42,12 +48,38 @@ export function severityOption(variable: string, defaults: readonly SeverityWord
 export interface Scope {
   classes: readonly FindingClass[];
   severities: readonly Severity[];
-  /** Source vendors whose findings count (`wiz`, `qualys`); a finding needs one of them among its sources. */
-  vendors: readonly string[];
+  /** Which source records count (vendor, product): a finding needs one of them among its sources. */
+  source: (source: FindingSource) => boolean;
+}
+
+/** Sources by vendor and, optionally, product (`Wiz Cloud Configuration`). */
+export function fromSources(...wanted: Array<{ vendor: string; products?: readonly string[] }>) {
+  return (source: FindingSource) =>
+    wanted.some(
+      (w) => w.vendor === source.vendor && (!w.products || w.products.includes(source.product ?? '')),
+    );
 }
 
 export function severitiesOf(words: readonly SeverityWord[]): Severity[] {
   return [...new Set(words.map((word) => WORD_TO_SEVERITY[word]))].sort(bySeverity);
+}
+
+/**
+ * Every in-scope finding in the store, most severe first.
+ * @example for (const finding of await findingsInScope(ctx, scope)) { ... }
+ */
+export async function findingsInScope(
+  ctx: {
+    findings: {
+      all(query: { severity: Severity[]; class: FindingClass[]; order: 'severity' }): AsyncIterable<Finding>;
+    };
+  },
+  scope: Scope,
+): Promise<Finding[]> {
+  const found: Finding[] = [];
+  const query = { severity: [...scope.severities], class: [...scope.classes], order: 'severity' as const };
+  for await (const finding of ctx.findings.all(query)) if (inScope(finding, scope)) found.push(finding);
+  return found;
 }
 
 /** Wiz words for the read filter, most severe first. */
@@ -57,6 +89,14 @@ export function wizSeverities(severities: readonly Severity[]): SeverityWord[] {
 
 export function qualysLevels(severities: readonly Severity[]): number[] {
   return [...new Set(severities.map((s) => QUALYS_LEVEL[s]))].sort((a, b) => b - a);
+}
+
+/**
+ * The Qualys read filter for a workflow's severities. `Fixed` is asked for explicitly: Qualys leaves fixed
+ * detections out by default, and a ticket can only be closed when its fix is seen.
+ */
+export function qualysFilters(severities: readonly Severity[]) {
+  return { severities: qualysLevels(severities), status: ['New', 'Active', 'Re-Opened', 'Fixed'] };
 }
 
 /** Most severe first. */
@@ -72,7 +112,7 @@ export function inScope(finding: Finding, scope: Scope): boolean {
   return (
     scope.classes.includes(finding.class) &&
     scope.severities.includes(finding.severity) &&
-    finding.sources.some((source) => scope.vendors.includes(source.vendor))
+    finding.sources.some(scope.source)
   );
 }
 

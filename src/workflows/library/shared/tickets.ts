@@ -52,6 +52,8 @@ interface TicketLinkData {
   origin?: 'arx' | 'source';
   /** Close/reopen cycles so far: each transition is its own effect (`...:Done:closed-2`). */
   cycle?: number;
+  /** The run that filed or adopted it: a resumed run reports its earlier attempts' tickets as its own. */
+  run?: string;
 }
 
 export type UnitOpen = 'open' | 'resolved' | 'other';
@@ -94,6 +96,7 @@ export async function syncTickets(
       const known = unit.knownTickets?.[0];
       if (known) {
         await linkUnit(ctx, unit, { key: known.key, url: known.url ?? '' }, 'source');
+        ctx.summary.add('ticketsLinked');
         outcomes.push({ unit, change: 'adopted', ticket: { key: known.key, url: known.url ?? '' } });
       } else toCreate.push(unit);
       continue;
@@ -103,7 +106,10 @@ export async function syncTickets(
     const mine = data.workflow === workflow && data.origin === 'arx';
     if (mine && state === 'resolved' && link.state !== 'closed') toClose.push({ unit, link });
     else if (mine && state === 'open' && link.state === 'closed') toReopen.push({ unit, link });
-    else if (state === 'open') outcomes.push({ unit, change: 'unchanged', ticket });
+    else if (state === 'open' && data.run === ctx.run.id) {
+      // filed by an earlier attempt of this very run (killed, then resumed): still news for its digest
+      outcomes.push({ unit, change: data.origin === 'source' ? 'adopted' : 'created', ticket });
+    } else if (state === 'open') outcomes.push({ unit, change: 'unchanged', ticket });
   }
 
   outcomes.push(...(await createTickets(ctx, toCreate, options)));
@@ -131,7 +137,7 @@ async function linkUnit(
   ticket: { key: string; url: string },
   origin: 'arx' | 'source',
 ): Promise<void> {
-  const data: TicketLinkData = { workflow: ctx.run.workflow, origin, cycle: 0 };
+  const data: TicketLinkData = { workflow: ctx.run.workflow, origin, cycle: 0, run: ctx.run.id };
   const keys = new Set([unit.key, ...unit.findings.map((f) => f.finding_key)]);
   for (const findingKey of keys) {
     await ctx.links.link({
