@@ -71,7 +71,8 @@ export function jiraHandlers(runtime: ConnectorRuntime, session: (ctx: HandlerCo
 
     async 'jira:issues:search'(params: SearchParams, ctx: HandlerContext): Promise<SearchResult> {
       const { client } = session(ctx);
-      const page = await client.searchPage(params);
+      const { after, ...search } = params;
+      const page = await client.searchPage({ ...search, ...(after ? { nextPageToken: after } : {}) });
       const isLast = page.isLast === true || !page.nextPageToken;
       return {
         items: page.issues.map((i) => ({

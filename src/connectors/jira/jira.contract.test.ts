@@ -86,7 +86,7 @@ forEachStore('jira connector contract', (openTestStore) => {
     await target.assertAudited('jira:issues:create', 2);
   });
 
-  it('reads search pages lazily by nextPageToken, whichever way the last page says it is last', async (t) => {
+  it('reads search pages lazily (nextPageToken as `after`), whichever way the last page says it is last', async (t) => {
     const target = await open(t, openTestStore);
     const bulk = await target.call<BulkCreateResult>('jira:issues:bulk-create', {
       issues: [1, 2, 3, 4, 5, 6, 7].map((n) => ({
@@ -107,7 +107,6 @@ forEachStore('jira connector contract', (openTestStore) => {
           fields: ['summary'],
           maxResults: 3,
         },
-        cursorParam: 'nextPageToken',
       })) {
         pages.push(page.items.map((i) => i.key));
       }
@@ -128,7 +127,6 @@ forEachStore('jira connector contract', (openTestStore) => {
       context: target.context,
       operation: 'jira:issues:search',
       params: { jql: 'project = SEC AND labels = paging', maxResults: 3 },
-      cursorParam: 'nextPageToken',
     })) {
       break;
     }

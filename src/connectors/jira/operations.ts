@@ -107,8 +107,8 @@ export const searchParams = z.strictObject({
   jql: z.string().min(1),
   fields: z.array(z.string().min(1)).optional(),
   maxResults: z.number().int().min(1).max(100).optional(),
-  /** The `nextPageToken` of the previous page; absent for the first page. */
-  nextPageToken: z.string().min(1).optional(),
+  /** The `next` of the previous page (Jira's nextPageToken); absent for the first page. */
+  after: z.string().min(1).optional(),
   reconcileIssues: z.array(z.number().int().positive()).max(50).optional(),
 });
 export type SearchParams = z.infer<typeof searchParams>;

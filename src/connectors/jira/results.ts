@@ -34,10 +34,10 @@ export interface BulkCreateResult {
   failed: number;
 }
 
-/** One page, in the `{ items, next }` shape `readPages` walks (cursor param: `nextPageToken`). */
+/** One page, in the `{ items, next }` shape every paged read returns; pass `next` as `after` for the next page. */
 export interface SearchResult {
   items: Array<{ id: string; key: string; url: string; fields: Record<string, unknown> }>;
-  /** Pass as `nextPageToken` for the next page; absent on the last page. */
+  /** Pass as `after` for the next page; absent on the last page. */
   next?: string;
 }
 

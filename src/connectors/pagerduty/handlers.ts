@@ -136,7 +136,7 @@ export function pagerDutyHandlers(
     async 'pagerduty:incidents:list'(params: ListIncidentsParams, ctx: HandlerContext): Promise<ListResult> {
       const s = session(ctx);
       need(s.credentials, 'apiKey', 'listing incidents');
-      const offset = params.cursor ? Number(params.cursor) : 0;
+      const offset = params.after ? Number(params.after) : 0;
       const page = await s.client.listIncidents({ ...params, offset });
       const next =
         page.more && page.incidents.length > 0 ? String(offset + page.incidents.length) : undefined;

@@ -75,7 +75,7 @@ export const listIncidentsParams = z.strictObject({
   until: z.iso.datetime({ offset: true }).optional(),
   limit: z.number().int().min(1).max(100).optional(),
   /** The `next` of the previous page. */
-  cursor: z.string().regex(/^\d+$/, 'a cursor from a previous page').optional(),
+  after: z.string().regex(/^\d+$/, 'the next of a previous page').optional(),
 });
 export type ListIncidentsParams = z.infer<typeof listIncidentsParams>;
 

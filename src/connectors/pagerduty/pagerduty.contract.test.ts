@@ -131,7 +131,6 @@ forEachStore('pagerduty connector contract', (openTestStore) => {
       context: target.context,
       operation: 'pagerduty:incidents:list',
       params: { statuses: ['triggered'], limit: 2 },
-      cursorParam: 'cursor',
     })) {
       pages.push(page.items.map((i) => i.incidentKey));
     }

@@ -28,7 +28,7 @@ export interface EventResult {
   message: string;
 }
 
-/** One page, in the `{ items, next }` shape `readPages` walks (cursor param: `cursor`). */
+/** One page, in the `{ items, next }` shape every paged read returns; pass `next` as `after` for the next page. */
 export interface ListResult {
   items: IncidentRef[];
   next?: string;

@@ -55,7 +55,7 @@ export function serviceNowHandlers(
 
     async 'servicenow:incidents:read'(params: ReadIncidentsParams, ctx: HandlerContext): Promise<ReadResult> {
       const client = session(ctx);
-      const offset = params.cursor ? Number(params.cursor) : 0;
+      const offset = params.after ? Number(params.after) : 0;
       const limit = params.limit ?? DEFAULT_PAGE;
       const query = encodedQuery(
         {

@@ -52,7 +52,7 @@ export const readIncidentsParams = z.strictObject({
     .optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   /** The `next` of the previous page. */
-  cursor: z.string().regex(/^\d+$/, 'a cursor from a previous page').optional(),
+  after: z.string().regex(/^\d+$/, 'the next of a previous page').optional(),
 });
 export type ReadIncidentsParams = z.infer<typeof readIncidentsParams>;
 

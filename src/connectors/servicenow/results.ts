@@ -13,7 +13,7 @@ export interface CreateIncidentResult extends IncidentRef {
   created: boolean;
 }
 
-/** One page, in the `{ items, next }` shape `readPages` walks (cursor param: `cursor`). */
+/** One page, in the `{ items, next }` shape every paged read returns; pass `next` as `after` for the next page. */
 export interface ReadResult {
   items: Array<Record<string, string>>;
   next?: string;

@@ -92,7 +92,6 @@ forEachStore('servicenow connector contract', (openTestStore) => {
       context: target.context,
       operation: 'servicenow:incidents:read',
       params: { query: 'correlation_display=paging^ORDERBYnumber', fields: ['correlation_id'], limit: 2 },
-      cursorParam: 'cursor',
     })) {
       pages.push(page.items.map((r) => r.correlation_id ?? ''));
     }

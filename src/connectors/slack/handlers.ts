@@ -49,7 +49,8 @@ export function slackHandlers(runtime: ConnectorRuntime, session: (ctx: HandlerC
     },
 
     async 'slack:conversations:history'(params: HistoryParams, ctx: HandlerContext): Promise<HistoryResult> {
-      const page = await session(ctx).history(params);
+      const { after, ...rest } = params;
+      const page = await session(ctx).history({ ...rest, ...(after ? { cursor: after } : {}) });
       return { items: page.messages, ...(page.nextCursor ? { next: page.nextCursor } : {}) };
     },
   };

@@ -41,7 +41,7 @@ export const historyParams = z.strictObject({
   latest: tsSchema.optional(),
   limit: z.number().int().min(1).max(200).optional(),
   /** The `next` of the previous page. */
-  cursor: z.string().min(1).optional(),
+  after: z.string().min(1).optional(),
   /** Include message metadata (how Arx finds its own posts). */
   includeMetadata: z.boolean().optional(),
 });

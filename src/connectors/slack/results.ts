@@ -8,7 +8,7 @@ export interface PostResult {
   ts: string;
 }
 
-/** One page, in the `{ items, next }` shape `readPages` walks (cursor param: `cursor`). */
+/** One page, in the `{ items, next }` shape every paged read returns; pass `next` as `after` for the next page. */
 export interface HistoryResult {
   items: SlackMessage[];
   next?: string;

@@ -154,7 +154,6 @@ forEachStore('slack connector contract', (openTestStore) => {
       context: target.context,
       operation: 'slack:conversations:history',
       params: { channel: '#general', limit: 2 },
-      cursorParam: 'cursor',
     })) {
       pages.push(page.items.map((m) => m.text ?? ''));
     }
