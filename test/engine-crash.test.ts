@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { RunSummary } from '../src/engine/summary.js';
+import { runTs } from './support/child-process.js';
 import { testStoreDrivers } from './support/stores.js';
 import { findingLabel } from './support/ticket-connector.js';
 import { startTicketService, type TicketService } from './support/ticket-service.js';
@@ -20,32 +21,8 @@ import { startTicketService, type TicketService } from './support/ticket-service
  */
 const CHILD = fileURLToPath(new URL('./support/engine-child.ts', import.meta.url));
 const COUNT = 6;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(env: NodeJS.ProcessEnv, onSpawn: (child: ChildProcess) => void = () => {}): Promise<Exit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onSpawn(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
+const runChild = (env: NodeJS.ProcessEnv, onSpawn?: (child: ChildProcess) => void) =>
+  runTs(CHILD, [], env, onSpawn);
 
 function killOn(
   service: TicketService,

@@ -192,9 +192,12 @@ async function settleItem(
   }
   const ticket = { key: item.key, url: item.url ?? '' };
   await linkUnit(ctx, unit, ticket, 'arx');
-  // `existing`: filed earlier (its link was lost, or a crash came between filing and linking)
+  // `existing`: filed earlier (its link was lost, or a crash came between filing and linking). In a resumed
+  // run that is almost always this run's own earlier attempt, killed after Jira answered: still news for the
+  // digest, which must list every ticket the run filed.
   if (item.outcome === 'created') ctx.summary.add('ticketsCreated');
-  return { unit, change: item.outcome === 'created' ? 'created' : 'unchanged', ticket };
+  const news = item.outcome === 'created' || ctx.run.resumed;
+  return { unit, change: news ? 'created' : 'unchanged', ticket };
 }
 
 const TRANSITION = {
