@@ -16,6 +16,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start.js';
 import { readAuditEntries } from '../../src/store/audit-repo.js';
 import type { Store } from '../../src/store/open.js';
+import { withBuiltinPolicy } from '../../src/workflows/library/index.js';
 import { sandboxWorkflowOptions } from '../../src/workflows/library/shared/sandbox-options.js';
 import type { Workflow } from '../../src/workflows/sdk/define.js';
 import { resolveOptions } from '../../src/workflows/sdk/options.js';
@@ -42,7 +43,8 @@ export async function openWorkflowSandbox(
 ) {
   const sandbox = await startSandbox({ findings: options.findings ?? 150, seed: options.seed ?? 7 });
   const store = await openTestStore();
-  const config = arxConfigSchema.parse(options.config ?? {});
+  // as the run host does: arx.yaml plus the rules the built-in workflows ship
+  const config = withBuiltinPolicy(arxConfigSchema.parse(options.config ?? {}));
   const log = createLogger({ level: 'silent' });
   // PagerDuty's incident create is limited to ~1/s per account (api-contracts §4.2): realistic, and the
   // benchmarks measure it; here it would only make the suite slow, so these tests page at Jira's pace.

@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
-import { findingDetails, label, teamFields, ticketSummary } from '../shared/content.js';
+import { findingDetails, label, sourceLabels, teamFields, ticketSummary } from '../shared/content.js';
 import { postDigests } from '../shared/digest.js';
 import { readSource } from '../shared/ingest.js';
 import { jiraTicketsOf, projectKeyOption } from '../shared/jira.js';
@@ -92,7 +92,7 @@ function unitFor(finding: Finding, route: TicketUnit['route'], o: Options): Tick
       issueType: o.issue_type,
       details: findingDetails(finding),
       priority: o.priority_map[finding.severity],
-      labels: [...o.labels.map(label), ...accountLabel(finding)],
+      labels: [...o.labels.map(label), ...accountLabel(finding), ...sourceLabels(finding)],
       ...teamFields(route),
     }),
   };

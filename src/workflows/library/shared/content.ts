@@ -105,6 +105,16 @@ export function priorityLines(factors: readonly PriorityFactor[]): string[] {
     .map((f) => `${f.points > 0 ? '+' : ''}${f.points} ${f.name}: ${f.reason}`);
 }
 
+/**
+ * `wiz-issue-<id>` for each Wiz issue behind a finding (the label Wiz's own Jira integration uses), so a
+ * ticket is found from the issue and the other way round. Wiz issue records are the ones with an issue link.
+ */
+export function sourceLabels(finding: Pick<Finding, 'sources'>): string[] {
+  return finding.sources
+    .filter((s) => s.vendor === 'wiz' && s.url?.includes('/issues#'))
+    .map((s) => label(`wiz-issue-${s.uid}`));
+}
+
 /** Jira labels: no spaces, at most 255 characters. */
 export function label(text: string): string {
   return clip(text.trim().replace(/\s+/g, '-'), 255);

@@ -42,16 +42,12 @@ export async function readSource(
 
 export const HOUR_MS = 3_600_000;
 
-/** `full_read_every_hours`: how often a vulnerability workflow reads everything rather than what changed. */
+/**
+ * `full_read_every_hours`: how often a vulnerability workflow reads everything rather than what changed.
+ * 0 reads everything on every run (exact, for small estates); a day keeps API calls near the lower bound.
+ */
 export function fullReadOption() {
-  return fromEnv(
-    'FULL_READ_EVERY_HOURS',
-    z
-      .number()
-      .min(1)
-      .max(24 * 30)
-      .default(24),
-  );
+  return fromEnv('FULL_READ_EVERY_HOURS', z.number().min(0).max(720).default(24));
 }
 
 /**

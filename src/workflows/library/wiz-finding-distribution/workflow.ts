@@ -1,6 +1,6 @@
 import type { Finding } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
-import { findingDetails, label, teamFields, ticketSummary } from '../shared/content.js';
+import { findingDetails, label, sourceLabels, teamFields, ticketSummary } from '../shared/content.js';
 import { postDigests } from '../shared/digest.js';
 import { readSource } from '../shared/ingest.js';
 import { jiraTicketsOf, projectKeyOption } from '../shared/jira.js';
@@ -71,7 +71,6 @@ export default defineWorkflow({
 });
 
 function unitFor(finding: Finding, route: TicketUnit['route'], o: Options): TicketUnit {
-  const wizIds = finding.sources.filter((s) => s.vendor === 'wiz').map((s) => s.uid);
   return {
     key: finding.finding_key,
     findings: [finding],
@@ -83,7 +82,7 @@ function unitFor(finding: Finding, route: TicketUnit['route'], o: Options): Tick
       issueType: o.issue_type,
       details: findingDetails(finding),
       priority: PRIORITY_BY_SEVERITY[finding.severity],
-      labels: [...o.labels.map(label), ...wizIds.map((id) => label(`wiz-issue-${id}`))],
+      labels: [...o.labels.map(label), ...sourceLabels(finding)],
       ...teamFields(route),
     }),
   };
