@@ -80,9 +80,10 @@ forEachStore('scheduler', (openTestStore) => {
     assert.equal(more.length, 0);
     assert.equal(fire?.fireAt, '2026-03-29T00:00:00.000Z');
     const run = await new RunsRepo(store.db).get(fire!.runId!);
-    assert.equal(run?.status, 'queued');
-    assert.deepEqual((run?.params as { options: unknown }).options, prepared.options);
-    assert.deepEqual((run?.params as { trigger: unknown }).trigger, {
+    assert.ok(run);
+    assert.equal(run.status, 'queued');
+    assert.deepEqual((run.params as { options: unknown }).options, prepared.options);
+    assert.deepEqual((run.params as { trigger: unknown }).trigger, {
       kind: 'schedule',
       by: 'hourly',
       fireAt: '2026-03-29T00:00:00.000Z',
