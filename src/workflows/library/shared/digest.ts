@@ -109,14 +109,12 @@ async function post(
 }
 
 function ticketLine(outcome: TicketOutcome): DigestTicket {
-  const finding = outcome.unit.findings[0];
   return {
     key: outcome.ticket?.key ?? '(new ticket)',
     url: outcome.ticket?.url ?? '',
     title: outcome.unit.draft().summary,
     severity: outcome.unit.severity,
     change: outcome.change,
-    ...(finding ? {} : {}),
   };
 }
 

@@ -88,7 +88,9 @@ export async function syncTickets(
   const toClose: Array<{ unit: TicketUnit; link: SinkLinkInfo }> = [];
   const toReopen: Array<{ unit: TicketUnit; link: SinkLinkInfo }> = [];
 
+  ctx.progress.phase('checking tickets', units.length);
   for (const unit of units) {
+    ctx.progress.tick();
     const state = unitState(unit);
     const link = await linkOf(ctx, unit);
     if (!link) {
@@ -165,7 +167,7 @@ async function createTickets(
     const result = await ctx.op<BulkCreateResult>(
       'jira:issues:bulk-create',
       compact({ project: options.project, issues }),
-      { why: `${batch.length} open finding(s) without a ticket`, target: batch.map((u) => u.key).join(', ') },
+      { why: `${batch.length} open finding(s) without a ticket`, target: listed(batch.map((u) => u.key)) },
     );
     if (isDryRun(result)) {
       ctx.summary.add('ticketsCreated', batch.length);
@@ -246,6 +248,12 @@ async function transitionTickets(
     },
   );
   return outcomes;
+}
+
+/** A few keys and a count: what a dry-run plan line can show. */
+function listed(keys: readonly string[], shown = 3): string {
+  const head = keys.slice(0, shown).join(', ');
+  return keys.length > shown ? `${head} and ${keys.length - shown} more` : head;
 }
 
 function defaultComment(ctx: WorkflowContext<unknown>, unit: TicketUnit, kind: 'close' | 'reopen'): string {
