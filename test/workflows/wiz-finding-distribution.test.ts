@@ -107,6 +107,41 @@ forEachStore('wiz-finding-distribution', (openTestStore) => {
     }
   });
 
+  it('a run stopped before its digests posts them, listing every ticket, when it is resumed', async () => {
+    const h = await openWorkflowSandbox(openTestStore, TENANT);
+    try {
+      const options = h.options(distribution);
+      const stop = new AbortController();
+      const interrupted = await h.engine.run(distribution, {
+        options,
+        signal: stop.signal,
+        // the tickets are filed and linked; the process dies before the first Slack call
+        progress: (event) => {
+          if (event.type === 'phase' && event.phase === 'team digests') stop.abort(new Error('killed'));
+        },
+      });
+      assert.equal(interrupted.status, 'interrupted');
+      const filed = byWizIssue(await h.jiraIssues());
+      assert.ok(filed.size > 30);
+      assert.deepEqual(await slackMessages(h), []);
+
+      const resumed = await h.engine.run(distribution, { options });
+      assert.equal(resumed.runId, interrupted.runId);
+      assert.equal(resumed.resumed, true);
+      assert.equal(resumed.summary.counts.ticketsCreated, 0, 'nothing filed twice');
+      assert.equal(
+        (await h.jiraIssues()).length,
+        filed.size + h.sandbox.tenant.preexistingJiraIssues().length,
+      );
+      const listed = (await slackMessages(h)).flatMap((p) => p.messages.map((m) => JSON.stringify(m.blocks)));
+      for (const ticket of filed.values()) {
+        assert.equal(listed.filter((blocks) => blocks.includes(`|${ticket.key}>`)).length, 1, ticket.key);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
   it('closes tickets of resolved issues and reopens those that come back, with a comment each time', async () => {
     const h = await openWorkflowSandbox(openTestStore, TENANT);
     try {

@@ -52,8 +52,10 @@ interface TicketLinkData {
   origin?: 'arx' | 'source';
   /** Close/reopen cycles so far: each transition is its own effect (`...:Done:closed-2`). */
   cycle?: number;
-  /** The run that filed or adopted it: a resumed run reports its earlier attempts' tickets as its own. */
+  /** The run that last changed it: a resumed run reports its earlier attempts' changes as its own. */
   run?: string;
+  /** What that run did to it. */
+  change?: 'created' | 'adopted' | 'closed' | 'reopened';
 }
 
 export type UnitOpen = 'open' | 'resolved' | 'other';
@@ -108,9 +110,9 @@ export async function syncTickets(
     const mine = data.workflow === workflow && data.origin === 'arx';
     if (mine && state === 'resolved' && link.state !== 'closed') toClose.push({ unit, link });
     else if (mine && state === 'open' && link.state === 'closed') toReopen.push({ unit, link });
-    else if (state === 'open' && data.run === ctx.run.id) {
-      // filed by an earlier attempt of this very run (killed, then resumed): still news for its digest
-      outcomes.push({ unit, change: data.origin === 'source' ? 'adopted' : 'created', ticket });
+    else if (data.run === ctx.run.id && data.change) {
+      // done by an earlier attempt of this very run (killed, then resumed): still news for its digest
+      outcomes.push({ unit, change: data.change, ticket });
     } else if (state === 'open') outcomes.push({ unit, change: 'unchanged', ticket });
   }
 
@@ -139,7 +141,13 @@ async function linkUnit(
   ticket: { key: string; url: string },
   origin: 'arx' | 'source',
 ): Promise<void> {
-  const data: TicketLinkData = { workflow: ctx.run.workflow, origin, cycle: 0, run: ctx.run.id };
+  const data: TicketLinkData = {
+    workflow: ctx.run.workflow,
+    origin,
+    cycle: 0,
+    run: ctx.run.id,
+    change: origin === 'arx' ? 'created' : 'adopted',
+  };
   const keys = new Set([unit.key, ...unit.findings.map((f) => f.finding_key)]);
   for (const findingKey of keys) {
     await ctx.links.link({
@@ -238,7 +246,10 @@ async function transitionTickets(
         },
       );
       for (const findingKey of new Set([unit.key, ...unit.findings.map((f) => f.finding_key)])) {
-        await ctx.links.update(findingKey, JIRA_SINK, { state: how.state, data: { cycle } });
+        await ctx.links.update(findingKey, JIRA_SINK, {
+          state: how.state,
+          data: { cycle, run: ctx.run.id, change: how.change } satisfies TicketLinkData,
+        });
       }
       outcomes.push({ unit, change: how.change, ticket });
     },
