@@ -42,6 +42,18 @@ forEachStore('wiz-finding-distribution', (openTestStore) => {
     const h = await openWorkflowSandbox(openTestStore, TENANT);
     try {
       const truth = tenantIssues(h.sandbox.tenant).filter(critHigh);
+      const expectedCount = truth.filter((i) => isOpenStatus(i.status) && !i.preTicket).length;
+
+      // a dry run decides everything and writes nothing
+      const plan = await h.run(distribution, {}, true);
+      assert.equal(plan.summary.counts.ticketsCreated, expectedCount);
+      assert.deepEqual([...new Set(plan.summary.plan?.map((p) => `${p.operation} ${p.outcome}`))].sort(), [
+        'jira:issues:bulk-create would_run',
+        'slack:chat:write would_run',
+      ]);
+      assert.equal((await h.jiraIssues()).length, h.sandbox.tenant.preexistingJiraIssues().length);
+      assert.deepEqual(await slackMessages(h), []);
+
       const first = await h.run(distribution);
       assert.equal(first.status, 'succeeded', first.summary.error);
 
