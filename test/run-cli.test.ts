@@ -15,14 +15,21 @@ import { type Sandbox, startSandbox } from '../src/sandbox/start.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const CENSUS = './test/fixtures/workflows/wiz-census';
+const scratchHomes: string[] = [];
+after(() => {
+  for (const home of scratchHomes) rmSync(home, { recursive: true, force: true });
+});
 
 function arx(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // each call gets its own ARX_HOME unless the test names one: sandbox runs lock <ARX_HOME>/sandbox
+  const home = mkdtempSync(join(tmpdir(), 'arx-run-cli-home-'));
+  scratchHomes.push(home);
   const child = spawn(tsx, [join(root, 'src/cli/main.ts'), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ARX_HOME: home, ...env },
   });
   let stdout = '';
   let stderr = '';

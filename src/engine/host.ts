@@ -20,8 +20,9 @@ export interface RunHostOptions {
    */
   credentialsEnv: NodeJS.ProcessEnv;
   /**
-   * Talking to the built-in sandbox: the store is in memory (the emulators' state dies with the process, so a
-   * ledger that outlived it would point at tickets that no longer exist), the audit key is throwaway, and
+   * Talking to the built-in sandbox: the store is `<ARX_HOME>/sandbox`, emptied at the start of each sandbox
+   * run (the emulators' state dies with the process, so a ledger that outlived it would point at tickets that
+   * no longer exist) and kept afterwards for inspection (`ARX_HOME=.arx/sandbox arx audit verify`), and
    * credentials come from the sandbox's variables only, never from arx.yaml.
    */
   sandbox: boolean;
@@ -48,17 +49,20 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
   const storeOptions = storeOptionsFromEnv(env);
   if (config.store.database_url && !storeOptions.databaseUrl)
     storeOptions.databaseUrl = config.store.database_url;
-  const store = options.sandbox
-    ? await (await import('./sandbox-store.js')).openSandboxStore(options.log)
-    : await openStore({ ...storeOptions, owner: options.owner });
+  let store: Store;
+  if (options.sandbox) {
+    // the sandbox run keeps its store, keys and audit trail apart, in <ARX_HOME>/sandbox
+    const { openSandboxStore, sandboxHome } = await import('./sandbox-store.js');
+    storeOptions.home = sandboxHome(env);
+    store = await openSandboxStore(options.log, storeOptions.home);
+  } else {
+    store = await openStore({ ...storeOptions, owner: options.owner });
+  }
   try {
-    const [{ createConnectorRuntime }, { registerBuiltinConnectors }, { generateSigner }] = await Promise.all(
-      [
-        import('../connectors/kit/runtime.js'),
-        import('../connectors/registry.js'),
-        import('../governance/audit/keys.js'),
-      ],
-    );
+    const [{ createConnectorRuntime }, { registerBuiltinConnectors }] = await Promise.all([
+      import('../connectors/kit/runtime.js'),
+      import('../connectors/registry.js'),
+    ]);
     const runtime = createConnectorRuntime({
       clock: store.clock,
       ...(options.log ? { log: options.log } : {}),
@@ -74,7 +78,6 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
       config: withBuiltinPolicy(config),
       home: storeOptions.home ?? '.arx',
       broker: new ConfigCredentialBroker(options.sandbox ? {} : config.connectors, options.credentialsEnv),
-      ...(options.sandbox ? { signer: generateSigner() } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
     await registerBuiltinConnectors(governance.gate, runtime);

@@ -17,7 +17,7 @@ export interface EmbeddedConnection {
  * hundreds of MB, which commands that never touch the store must not pay.
  */
 export async function openEmbedded(
-  where: { home: string } | { memory: true; snapshot?: Blob },
+  where: ({ home: string } | { memory: true }) & { snapshot?: Blob },
 ): Promise<EmbeddedConnection> {
   const [{ PGlite }, { createPgConfig }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -25,10 +25,10 @@ export async function openEmbedded(
   ]);
   let pglite: PGlite;
   try {
-    pglite =
-      'home' in where
-        ? await PGlite.create(join(resolve(where.home), DATA_DIR))
-        : await PGlite.create(where.snapshot ? { loadDataDir: where.snapshot } : {});
+    pglite = await PGlite.create({
+      ...('home' in where ? { dataDir: join(resolve(where.home), DATA_DIR) } : {}),
+      ...(where.snapshot ? { loadDataDir: where.snapshot } : {}),
+    });
   } catch (err) {
     const place = 'home' in where ? join(where.home, DATA_DIR) : 'memory';
     throw new ArxError(

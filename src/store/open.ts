@@ -1,9 +1,12 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { type Clock, systemClock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { Database } from './database.js';
+import { DATA_DIR } from './embedded.js';
 import { acquireStoreLock, type StoreLock } from './lock.js';
 import { migrateToLatest } from './migrate.js';
 import { DEFAULT_HOME, defaultOwner, type StoreOptions } from './options.js';
@@ -76,7 +79,11 @@ async function openEmbeddedStore(options: StoreOptions, clock: Clock): Promise<S
   const home = options.home ?? DEFAULT_HOME;
   const lock = acquireStoreLock(home, { command: options.owner ?? defaultOwner(), displayPath: home, clock });
   try {
-    const { pglite, pool } = await openEmbedded({ home });
+    if (options.discardExisting) rmSync(join(home, DATA_DIR), { recursive: true, force: true });
+    const { pglite, pool } = await openEmbedded({
+      home,
+      ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    });
     return await finishOpen({ driver: 'pglite', pool, pglite, lock, location: home, clock, options });
   } catch (err) {
     lock.release();

@@ -17,8 +17,16 @@ export interface StoreOptions {
   clock?: Clock;
   /** Apply pending migrations on open (default true). `false` opens as is, e.g. to print the plan. */
   migrate?: boolean;
-  /** Embedded in-memory only: start from a dumped data directory (PGlite `dumpDataDir`) instead of initdb. */
+  /**
+   * Embedded only: start from a dumped data directory (PGlite `dumpDataDir`) instead of initdb. On disk it
+   * applies to a new data directory only (with `discardExisting`, or a home that has none yet).
+   */
   snapshot?: Blob;
+  /**
+   * Embedded on disk only: once the lock is held, delete the existing data and start empty. For stores whose
+   * data means nothing past one process (the in-process sandbox's ledger points at emulator state that died).
+   */
+  discardExisting?: boolean;
   /** PostgreSQL only: connections in the pool (default 10). */
   poolSize?: number;
 }
