@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { WatermarksRepo } from '../../src/store/watermarks-repo.js';
 import distribution from '../../src/workflows/library/wiz-finding-distribution/workflow.js';
 import { forEachStore } from '../support/stores.js';
 import { duplicates, isOpenStatus, tenantIssues } from '../support/tenant-truth.js';
@@ -53,9 +54,17 @@ forEachStore('wiz-finding-distribution', (openTestStore) => {
       ]);
       assert.equal((await h.jiraIssues()).length, h.sandbox.tenant.preexistingJiraIssues().length);
       assert.deepEqual(await slackMessages(h), []);
+      // nor does it move the "since last run" mark: the next real run still reads everything
+      const marks = () => new WatermarksRepo(h.store.db).list('wiz');
+      assert.deepEqual(await marks(), []);
 
       const first = await h.run(distribution);
       assert.equal(first.status, 'succeeded', first.summary.error);
+      assert.deepEqual(
+        (await marks()).map((m) => m.scope),
+        ['issues@wiz-finding-distribution'],
+        'its own watermark: another workflow reading other severities keeps its own',
+      );
 
       const jira = await h.jiraIssues();
       assert.deepEqual(duplicates(findingLabels(jira)), [], 'one ticket per finding');
