@@ -109,6 +109,22 @@ export const connectorsSchema = z
   .prefault({});
 
 export type ConnectorsConfig = z.output<typeof connectorsSchema>;
+
+const defaultsCache = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * The values the schema fills into `connectors.<name>` when arx.yaml leaves them out (public API hosts).
+ * Credential resolution treats a value equal to its default as "not set", so the environment can override it.
+ */
+export function connectorDefaults(name: string): Readonly<Record<string, unknown>> {
+  let defaults = defaultsCache.get(name);
+  if (!defaults) {
+    const parsed = connectorsSchema.safeParse({ [name]: {} });
+    defaults = parsed.success ? ((parsed.data as Record<string, Record<string, unknown>>)[name] ?? {}) : {};
+    defaultsCache.set(name, defaults);
+  }
+  return defaults;
+}
 export type RateLimits = z.output<typeof rateLimitsSchema>;
 export type WizConfig = z.output<typeof wiz>;
 export type QualysConfig = z.output<typeof qualys>;

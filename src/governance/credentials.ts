@@ -1,4 +1,4 @@
-import type { ConnectorsConfig } from '../config/connectors.js';
+import { type ConnectorsConfig, connectorDefaults } from '../config/connectors.js';
 import { ArxError } from '../core/errors.js';
 import { SECRET_KEY_PATTERN, secrets } from '../core/secrets.js';
 
@@ -80,13 +80,17 @@ export class ConfigCredentialBroker implements CredentialBroker {
         hint: `set connectors.${request.connector}.enabled: true`,
       });
     }
+    // arx.yaml wins over the environment, except where it only holds the schema's default (a public API
+    // host): there the environment's value (the sandbox's URL, a gov-cloud host) must still apply.
+    const defaults = connectorDefaults(request.connector);
     const out: Record<string, string> = {};
     for (const [field, value] of Object.entries(configured ?? {})) {
       if (typeof value === 'string' && value !== '') out[field] = value;
     }
     for (const [field, variable] of Object.entries(CREDENTIAL_ENV[request.connector] ?? {})) {
       const value = this.env[variable]?.trim();
-      if (out[field] === undefined && value) out[field] = value;
+      const onlyDefault = out[field] === undefined || out[field] === defaults[field];
+      if (value && onlyDefault) out[field] = value;
     }
     for (const [field, value] of Object.entries(out)) if (SECRET_KEY_PATTERN.test(field)) secrets.add(value);
     return Object.freeze(out);

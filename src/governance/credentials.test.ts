@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { connectorsSchema } from '../config/connectors.js';
+import { ConfigCredentialBroker } from './credentials.js';
+
+const request = (connector: string) => ({
+  connector,
+  operation: `${connector}:x:y`,
+  principal: 'workflow:t',
+});
+
+test('the environment overrides a value arx.yaml holds only as the schema default (a public API host)', async () => {
+  const connectors = connectorsSchema.parse({ slack: { bot_token: 'xoxb-from-yaml' } });
+  const broker = new ConfigCredentialBroker(connectors, { SLACK_API_URL: 'http://127.0.0.1:4003/api/' });
+  const creds = await broker.resolve(request('slack'));
+  assert.equal(creds.api_url, 'http://127.0.0.1:4003/api/');
+  assert.equal(creds.bot_token, 'xoxb-from-yaml');
+});
+
+test('a value written in arx.yaml wins over the environment', async () => {
+  const connectors = connectorsSchema.parse({ slack: { api_url: 'https://slack.example.org/api/' } });
+  const broker = new ConfigCredentialBroker(connectors, {
+    SLACK_API_URL: 'http://127.0.0.1:4003/api/',
+    SLACK_BOT_TOKEN: 'xoxb-from-env',
+  });
+  const creds = await broker.resolve(request('slack'));
+  assert.equal(creds.api_url, 'https://slack.example.org/api/');
+  assert.equal(creds.bot_token, 'xoxb-from-env');
+});
+
+test('a disabled connector resolves no credentials', async () => {
+  const connectors = connectorsSchema.parse({ jira: { enabled: false } });
+  const broker = new ConfigCredentialBroker(connectors, { JIRA_API_TOKEN: 'secret-token' });
+  await assert.rejects(broker.resolve(request('jira')), /disabled/);
+});
