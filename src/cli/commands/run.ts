@@ -125,6 +125,15 @@ async function runWorkflow(name: string, flags: RunFlags, json: boolean): Promis
       const { summaryLines } = await import('../../engine/report/summary-text.js');
       out.line();
       for (const line of summaryLines(outcome.summary)) out.line(line);
+      if (sandbox) {
+        const home = opened.store.location;
+        out.line('');
+        out.line(
+          `The sandbox run's store, audit trail and signing key are kept in ${home}. Inspect them with:`,
+        );
+        out.line(`  ARX_HOME=${home} npx arx audit verify`);
+        out.line(`  ARX_HOME=${home} npx arx runs show ${outcome.summary.runId}`);
+      }
     }
     return outcome.status === 'succeeded' ? EXIT.ok : EXIT.failure;
   } finally {

@@ -51,6 +51,12 @@ describe('summaryLines', () => {
     assert.doesNotMatch(text, /targets failed/, 'a zero failure count is not shown');
   });
 
+  it("names a workflow's own counters in words", () => {
+    const text = summaryLines(summary({ extra: { ticketsLinked: 7, duplicatesMerged: 3 } })).join('\n');
+    assert.match(text, /tickets linked +7/);
+    assert.match(text, /duplicates merged +3/);
+  });
+
   it('prints a dry run plan grouped, then the first entries, then how many more', () => {
     const plan: PlanEntry[] = Array.from({ length: 25 }, (_, i) => ({
       operation: 'jira:issues:create',

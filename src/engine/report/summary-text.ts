@@ -49,7 +49,7 @@ export function summaryLines(summary: RunSummary, options: { planLines?: number 
         : COUNTER_LABELS[counter];
     lines.push(row(label, String(value)));
   }
-  for (const [name, value] of Object.entries(summary.extra)) lines.push(row(name, String(value)));
+  for (const [name, value] of Object.entries(summary.extra)) lines.push(row(humanise(name), String(value)));
   lines.push(row('API calls', apiCalls(summary.apiCalls)));
   lines.push(row('writes', writes(summary)));
   if (summary.approvals.length > 0) lines.push(row('approvals waited on', summary.approvals.join(', ')));
@@ -99,6 +99,11 @@ export function planLines(plan: readonly PlanEntry[], limit: number): string[] {
   }
   if (plan.length > limit) lines.push(`  … and ${plan.length - limit} more (the whole plan is in --json)`);
   return lines;
+}
+
+/** A workflow's own counter name as people read it: `ticketsLinked` → `tickets linked`. */
+function humanise(counter: string): string {
+  return counter.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function row(label: string, value: string): string {
