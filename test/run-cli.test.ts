@@ -59,6 +59,39 @@ describe('arx run', { concurrency: true }, () => {
     assert.ok((summary.apiCalls.wiz ?? 0) >= 4, 'token, page(s) and two notes went over HTTP');
   });
 
+  it('ends a sandbox run with a signed audit entry of what it did, verifiable from its kept store', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'arx-run-cli-audit-'));
+    scratchHomes.push(home);
+    const run = await arx(['run', CENSUS, '--findings', '60', '--seed', '3', '--json'], { ARX_HOME: home });
+    assert.equal(run.code, 0, run.stderr);
+    const { runId } = JSON.parse(run.stdout) as RunSummary;
+    const sandboxHome = join(home, 'sandbox');
+    const verify = await arx(['audit', 'verify', '--json'], { ARX_HOME: sandboxHome });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    const report = JSON.parse(verify.stdout) as { ok: boolean; entries: number; signedThrough: number };
+    assert.equal(report.ok, true);
+    assert.equal(
+      report.signedThrough,
+      report.entries,
+      'the checkpoint at the end of the run signs all of it',
+    );
+    const exported = await arx(['audit', 'export', '--format', 'jsonl'], { ARX_HOME: sandboxHome });
+    const entries = exported.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { action: string; run_id: string | null; payload: { counts?: object } },
+      );
+    const last = entries.at(-1)!;
+    assert.equal(last.action, 'run.succeeded');
+    assert.equal(last.run_id, runId);
+    assert.ok(last.payload.counts, 'the run entry carries the run summary counts');
+    assert.ok(
+      entries.filter((e) => e.run_id === runId).length > 1,
+      'the operations of the run are audited under its id',
+    );
+  });
+
   it('--dry-run writes nothing and prints the plan', async () => {
     const { code, stdout, stderr } = await arx(['run', CENSUS, '--findings', '60', '--dry-run']);
     assert.equal(code, 0, stderr);

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { ArxError, isArxError } from '../core/errors.js';
 import type { IntelLookup } from '../core/intel/types.js';
 import { secrets } from '../core/secrets.js';
+import type { AuditTrail } from '../governance/audit/trail.js';
 import type { OperationCatalog } from '../governance/catalog.js';
 import type { Gate } from '../governance/gate.js';
 import { type Logger, logger } from '../log/logger.js';
@@ -53,6 +54,8 @@ export interface EngineOptions {
   holder?: LeaseHolder | undefined;
   heartbeatMs?: number | undefined;
   approvalPollMs?: number | undefined;
+  /** Where the end of each run is recorded (with a signed checkpoint, so every run ends signed). */
+  audit?: Pick<AuditTrail, 'append'> | undefined;
   /** `wait` for approvals in process (shared PostgreSQL store) or `park` the run (embedded store). */
   approvals?: 'wait' | 'park' | undefined;
   /** KEV/EPSS by CVE for `ctx.ingest` (default: the snapshot shipped with Arx). */
@@ -352,10 +355,42 @@ export class Engine {
         // a resumed run that succeeds clears the error its interrupted attempt left
         error: end.error ?? '',
       });
+      await this.recordRunEnd(workflow.name, summary);
     } finally {
       await this.leases.release(run.id, this.holder.owner).catch(() => {});
     }
     return { runId: run.id, status: end.status, resumed, summary };
+  }
+
+  /**
+   * Every operation of the run is already in the audit trail; this entry ties them together (what the run
+   * did, in its own counts) and signs a checkpoint over it. Failing to write it loses no action, so it is
+   * logged rather than failing a run whose work is done.
+   */
+  private async recordRunEnd(workflow: string, summary: RunSummary): Promise<void> {
+    if (!this.o.audit) return;
+    try {
+      await this.o.audit.append({
+        kind: 'control',
+        actor: `workflow:${workflow}`,
+        action: `run.${summary.status}`,
+        runId: summary.runId,
+        payload: {
+          workflow,
+          status: summary.status,
+          dry_run: summary.dryRun,
+          attempt: summary.attempt,
+          counts: summary.counts,
+          extra: summary.extra,
+          api_calls: summary.apiCalls,
+          effects: summary.effects,
+          ...(summary.error ? { error: summary.error } : {}),
+        },
+        checkpoint: true,
+      });
+    } catch (err) {
+      this.log.error({ err, runId: summary.runId }, 'could not record the end of the run in the audit trail');
+    }
   }
 
   private classify(

@@ -85,6 +85,7 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
       store,
       gate: governance.gate,
       catalog: governance.catalog,
+      audit: governance.audit,
       callStats: runtime.stats,
       // only a shared PostgreSQL store lets an approver decide while this process holds the store
       approvals: store.driver === 'postgres' ? 'wait' : 'park',

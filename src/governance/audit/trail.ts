@@ -27,6 +27,8 @@ export interface AuditDraft {
   risk?: number | undefined;
   runId?: string | undefined;
   payload: Record<string, unknown>;
+  /** Sign a checkpoint at this entry whatever the cadence says (e.g. the end of a run: the run is then signed). */
+  checkpoint?: boolean;
 }
 
 export interface AuditTrailOptions {
@@ -91,7 +93,7 @@ export class AuditTrail {
           prev_hash: head.hash,
         };
         const entry: AuditEntry = { ...fields, hash: hashEntry(fields) };
-        if (!this.checkpointDue(head, entry.seq, at)) return { entry };
+        if (!draft.checkpoint && !this.checkpointDue(head, entry.seq, at)) return { entry };
         const unsigned = { seq: entry.seq, hash: entry.hash, at: entry.at };
         return {
           entry,
