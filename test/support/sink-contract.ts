@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { seededRandom } from '../../src/connectors/http/index.js';
+import type { CredentialCheck } from '../../src/connectors/kit/credentials.js';
 import { type LossyProxy, startLossyProxy } from '../../src/connectors/kit/lossy-proxy.js';
-import type { ConnectorFactory } from '../../src/connectors/registry.js';
+import { type ConnectorRuntime, createConnectorRuntime } from '../../src/connectors/kit/runtime.js';
+import type { ConnectorCredentialCheck, ConnectorFactory } from '../../src/connectors/registry.js';
 import { TestClock } from '../../src/core/clock.js';
 import type { ExecuteOptions, GateContext } from '../../src/governance/gate.js';
 import { mulberry32 } from '../../src/sandbox/kit/random.js';
@@ -38,6 +40,18 @@ export interface SinkTargetOptions {
 
 export type SinkTarget = Awaited<ReturnType<typeof openSinkTarget>>;
 
+/** What one test of a sink may vary; the emulator and connector are the file's. */
+export type SinkTestOptions = Partial<Pick<SinkTargetOptions, 'faults' | 'env' | 'lose'>>;
+
+/** The `open` of one sink's contract tests: its emulator and connector, with per-test faults, env and loss. */
+export function sinkOpener(
+  emulator: SinkTargetOptions['emulator'],
+  connector: ConnectorFactory,
+): (t: TestContext, openTestStore: OpenTestStore, options?: SinkTestOptions) => Promise<SinkTarget> {
+  return (t, openTestStore, options = {}) =>
+    openSinkTarget(t, openTestStore, { emulator, connector, ...options });
+}
+
 export async function openSinkTarget(
   t: TestContext,
   openTestStore: OpenTestStore,
@@ -68,6 +82,7 @@ export async function openSinkTarget(
     ...(options.config ? { config: options.config } : {}),
   });
   const context: GateContext = { principal: sinkPrincipal, runId: 'run-contract' };
+  let checker: { runtime: ConnectorRuntime; check: ConnectorCredentialCheck } | undefined;
 
   /** Runs an operation through the gate and returns the handler's result (the call must be allowed). */
   async function call<R>(operation: string, params: unknown, options: ExecuteOptions = {}): Promise<R> {
@@ -86,6 +101,17 @@ export async function openSinkTarget(
     context,
     call,
     reconcile: <R>(operation: string, params: unknown) => gate.gate.reconcile<R>(context, operation, params),
+    /**
+     * The connector's credential check (`arx connectors test`) against an environment, on the test's clock;
+     * every check of one target shares one runtime, as one `arx connectors test` process would.
+     */
+    checkCredentials(checkEnv: NodeJS.ProcessEnv): Promise<CredentialCheck> {
+      if (!checker) {
+        const runtime = createConnectorRuntime({ clock, log: gate.runtime.log });
+        checker = { runtime, check: options.connector(runtime).credentials };
+      }
+      return checker.check.test(undefined, checker.runtime, checkEnv);
+    },
     /**
      * `calls` gate calls of this operation were audited (executes and reconciles alike), every one the gate
      * let through has its result entry, and the chain verifies.

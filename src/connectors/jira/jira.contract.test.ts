@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import {
-  failure,
-  openSinkTarget,
-  type SinkTarget,
-  type SinkTargetOptions,
-} from '../../../test/support/sink-contract.js';
-import { forEachStore, type OpenTestStore } from '../../../test/support/stores.js';
+import { it } from 'node:test';
+import { failure, type SinkTarget, sinkOpener } from '../../../test/support/sink-contract.js';
+import { forEachStore } from '../../../test/support/stores.js';
 import { createJiraEmulator } from '../../sandbox/jira/index.js';
-import { createConnectorRuntime } from '../kit/runtime.js';
 import { readPages } from '../read-pages.js';
 import { jiraConnector } from './index.js';
 import type { BulkCreateResult, CreateIssueResult, SearchResult, TransitionResult } from './results.js';
@@ -17,17 +11,10 @@ import type { BulkCreateResult, CreateIssueResult, SearchResult, TransitionResul
 
 const FK = (n: number) => `fk_${String(n).padStart(24, '0')}`;
 
-function open(
-  t: TestContext,
-  openTestStore: OpenTestStore,
-  options: Partial<Pick<SinkTargetOptions, 'faults' | 'env' | 'lose'>> = {},
-): Promise<SinkTarget> {
-  return openSinkTarget(t, openTestStore, {
-    emulator: ({ clock, random }) => createJiraEmulator({ random }, { clock, components: ['Platform'] }),
-    connector: jiraConnector,
-    ...options,
-  });
-}
+const open = sinkOpener(
+  ({ clock, random }) => createJiraEmulator({ random }, { clock, components: ['Platform'] }),
+  jiraConnector,
+);
 
 const create = (target: SinkTarget, n: number, extra: Record<string, unknown> = {}) =>
   target.call<CreateIssueResult>('jira:issues:create', {
@@ -335,12 +322,10 @@ forEachStore('jira connector contract', (openTestStore) => {
     const results = (await target.assertAudited('jira:issues:create', 1)).filter((e) => e.kind === 'result');
     assert.equal(results[0]?.payload.error_code, 'unauthorized');
 
-    const runtime = createConnectorRuntime({ clock: target.clock, log: target.runtime.log });
-    const check = jiraConnector(runtime).credentials;
-    const bad = await check.test(undefined, runtime, target.env);
+    const bad = await target.checkCredentials(target.env);
     assert.deepEqual([bad.ok, bad.problem], [false, 'bad_secret']);
     assert.match(bad.message, /JIRA_API_TOKEN/);
-    const good = await check.test(undefined, runtime, {
+    const good = await target.checkCredentials({
       ...target.env,
       JIRA_API_TOKEN: 'sandbox-jira-token',
     });
@@ -348,15 +333,15 @@ forEachStore('jira connector contract', (openTestStore) => {
       [good.ok, good.message],
       [true, 'authenticated as arx-bot@sandbox.arx.invalid; project SEC is visible'],
     );
-    const noProject = await check.test(undefined, runtime, {
+    const noProject = await target.checkCredentials({
       ...target.env,
       JIRA_API_TOKEN: 'sandbox-jira-token',
       JIRA_PROJECT_KEY: 'NOPE',
     });
     assert.equal(noProject.problem, 'missing_scope');
-    const nowhere = await check.test(undefined, runtime, { ...target.env, JIRA_URL: 'http://127.0.0.1:9' });
+    const nowhere = await target.checkCredentials({ ...target.env, JIRA_URL: 'http://127.0.0.1:9' });
     assert.equal(nowhere.problem, 'unreachable');
-    const unset = await check.test(undefined, runtime, {});
+    const unset = await target.checkCredentials({});
     assert.equal(unset.problem, 'missing_config');
     assert.match(unset.message, /JIRA_URL/);
   });

@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import {
-  failure,
-  openSinkTarget,
-  type SinkTarget,
-  type SinkTargetOptions,
-} from '../../../test/support/sink-contract.js';
-import { forEachStore, type OpenTestStore } from '../../../test/support/stores.js';
+import { it } from 'node:test';
+import { failure, type SinkTarget, sinkOpener } from '../../../test/support/sink-contract.js';
+import { forEachStore } from '../../../test/support/stores.js';
 import { createPagerDutyEmulator } from '../../sandbox/pagerduty/index.js';
-import { createConnectorRuntime } from '../kit/runtime.js';
 import { readPages } from '../read-pages.js';
 import { pagerdutyConnector } from './index.js';
 import type { CreateIncidentResult, EventResult, IncidentRef, ListResult, ResolveResult } from './results.js';
 
 /** The PagerDuty connector against the PagerDuty emulator over real HTTP, every call through the gate. */
 
-function open(
-  t: TestContext,
-  openTestStore: OpenTestStore,
-  options: Partial<Pick<SinkTargetOptions, 'faults' | 'env' | 'lose'>> = {},
-): Promise<SinkTarget> {
-  return openSinkTarget(t, openTestStore, {
-    emulator: ({ clock, random }) => createPagerDutyEmulator({ random }, { clock }),
-    connector: pagerdutyConnector,
-    ...options,
-  });
-}
+const open = sinkOpener(
+  ({ clock, random }) => createPagerDutyEmulator({ random }, { clock }),
+  pagerdutyConnector,
+);
 
 const trigger = (target: SinkTarget, dedupKey: string) =>
   target.call<EventResult>('pagerduty:events:send', {
@@ -194,17 +181,15 @@ forEachStore('pagerduty connector contract', (openTestStore) => {
     assert.deepEqual([err.code, err.fault], ['unauthorized', 'caller']);
     assert.deepEqual(target.answered('incidents.create'), { 401: 1 }, 'not retried');
 
-    const runtime = createConnectorRuntime({ clock: target.clock, log: target.runtime.log });
-    const check = pagerdutyConnector(runtime).credentials;
     const good = { ...target.env, PAGERDUTY_API_KEY: 'sandbox-pagerduty-api-key' };
-    assert.equal((await check.test(undefined, runtime, target.env)).problem, 'bad_secret');
-    const ok = await check.test(undefined, runtime, good);
+    assert.equal((await target.checkCredentials(target.env)).problem, 'bad_secret');
+    const ok = await target.checkCredentials(good);
     assert.deepEqual([ok.ok, ok.identity], [true, 'Cloud Security']);
     assert.equal(
-      (await check.test(undefined, runtime, { ...good, PAGERDUTY_SERVICE_ID: 'PNOPE00' })).problem,
+      (await target.checkCredentials({ ...good, PAGERDUTY_SERVICE_ID: 'PNOPE00' })).problem,
       'missing_scope',
     );
-    const eventsOnly = await check.test(undefined, runtime, {
+    const eventsOnly = await target.checkCredentials({
       PAGERDUTY_ROUTING_KEY: target.env.PAGERDUTY_ROUTING_KEY!,
     });
     assert.equal(eventsOnly.ok, true);

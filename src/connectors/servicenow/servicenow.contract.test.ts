@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import {
-  failure,
-  openSinkTarget,
-  type SinkTarget,
-  type SinkTargetOptions,
-} from '../../../test/support/sink-contract.js';
-import { forEachStore, type OpenTestStore } from '../../../test/support/stores.js';
+import { it } from 'node:test';
+import { failure, type SinkTarget, sinkOpener } from '../../../test/support/sink-contract.js';
+import { forEachStore } from '../../../test/support/stores.js';
 import { createServiceNowEmulator } from '../../sandbox/servicenow/index.js';
-import { createConnectorRuntime } from '../kit/runtime.js';
 import { readPages } from '../read-pages.js';
 import { servicenowConnector } from './index.js';
 import type { CreateIncidentResult, IncidentRef, ReadResult } from './results.js';
 
 /** The ServiceNow connector against the ServiceNow emulator over real HTTP, every call through the gate. */
 
-function open(
-  t: TestContext,
-  openTestStore: OpenTestStore,
-  options: Partial<Pick<SinkTargetOptions, 'faults' | 'env' | 'lose'>> = {},
-): Promise<SinkTarget> {
-  return openSinkTarget(t, openTestStore, {
-    emulator: ({ clock, random }) => createServiceNowEmulator({ random }, { clock }),
-    connector: servicenowConnector,
-    ...options,
-  });
-}
+const open = sinkOpener(
+  ({ clock, random }) => createServiceNowEmulator({ random }, { clock }),
+  servicenowConnector,
+);
 
 const create = (target: SinkTarget, correlationId: string, extra: Record<string, unknown> = {}) =>
   target.call<CreateIncidentResult>('servicenow:incidents:create', {
@@ -148,16 +135,14 @@ forEachStore('servicenow connector contract', (openTestStore) => {
     assert.deepEqual([err.code, err.fault], ['unauthorized', 'caller']);
     assert.ok(!err.message.includes('wrong-password'));
     assert.deepEqual(target.answered('table.list'), { 401: 1 });
-    const runtime = createConnectorRuntime({ clock: target.clock, log: target.runtime.log });
-    const check = servicenowConnector(runtime).credentials;
-    const bad = await check.test(undefined, runtime, target.env);
+    const bad = await target.checkCredentials(target.env);
     assert.deepEqual([bad.problem, /SERVICENOW_PASSWORD/.test(bad.message)], ['bad_secret', true]);
-    const good = await check.test(undefined, runtime, {
+    const good = await target.checkCredentials({
       ...target.env,
       SERVICENOW_PASSWORD: 'sandbox-servicenow-password',
     });
     assert.deepEqual([good.ok, good.identity], [true, 'arx-sandbox']);
-    const nowhere = await check.test(undefined, runtime, {
+    const nowhere = await target.checkCredentials({
       ...target.env,
       SERVICENOW_URL: 'http://127.0.0.1:9',
     });

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import { it, type TestContext } from 'node:test';
-import {
-  failure,
-  openSinkTarget,
-  type SinkTarget,
-  type SinkTargetOptions,
-} from '../../../test/support/sink-contract.js';
-import { forEachStore, type OpenTestStore } from '../../../test/support/stores.js';
+import { it } from 'node:test';
+import { failure, type SinkTarget, sinkOpener } from '../../../test/support/sink-contract.js';
+import { forEachStore } from '../../../test/support/stores.js';
 import { createSlackEmulator } from '../../sandbox/slack/index.js';
-import { createConnectorRuntime } from '../kit/runtime.js';
 import { readPages } from '../read-pages.js';
 import { digestBlocks, digestText, type TeamDigest } from './blocks.js';
 import type { SlackMessage } from './client.js';
@@ -17,17 +11,7 @@ import type { HistoryResult, PostResult } from './results.js';
 
 /** The Slack connector against the Slack emulator over real HTTP, every call through the gate. */
 
-function open(
-  t: TestContext,
-  openTestStore: OpenTestStore,
-  options: Partial<Pick<SinkTargetOptions, 'faults' | 'env' | 'lose'>> = {},
-): Promise<SinkTarget> {
-  return openSinkTarget(t, openTestStore, {
-    emulator: ({ clock, random }) => createSlackEmulator({ random }, { clock }),
-    connector: slackConnector,
-    ...options,
-  });
-}
+const open = sinkOpener(({ clock, random }) => createSlackEmulator({ random }, { clock }), slackConnector);
 
 const digest: TeamDigest = {
   title: 'Cloud security digest',
@@ -189,17 +173,15 @@ forEachStore('slack connector contract', (openTestStore) => {
     assert.ok(!err.message.includes('xoxb-wrong'));
     assert.deepEqual(target.answered('chat.postMessage'), { 200: 1 });
 
-    const runtime = createConnectorRuntime({ clock: target.clock, log: target.runtime.log });
-    const check = slackConnector(runtime).credentials;
-    const bad = await check.test(undefined, runtime, target.env);
+    const bad = await target.checkCredentials(target.env);
     assert.deepEqual([bad.ok, bad.problem], [false, 'bad_secret']);
     assert.match(bad.message, /SLACK_BOT_TOKEN/);
-    const good = await check.test(undefined, runtime, {
+    const good = await target.checkCredentials({
       ...target.env,
       SLACK_BOT_TOKEN: 'xoxb-sandbox-slack-bot-token',
     });
     assert.deepEqual([good.ok, good.identity], [true, 'Arx Sandbox / arx']);
-    const wrongUrl = await check.test(undefined, runtime, {
+    const wrongUrl = await target.checkCredentials({
       ...target.env,
       SLACK_BOT_TOKEN: 'xoxb-sandbox-slack-bot-token',
       SLACK_API_URL: 'http://127.0.0.1:9/api/',
