@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import {
-  type CredentialCheck,
   type CredentialField,
+  credentialCheck,
   explainFailure,
   resolveCredentialFields,
 } from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
 import { createJiraClient } from './client.js';
 
 /**
@@ -69,39 +68,31 @@ const HINTS = {
  * `arx connectors test jira`: resolves the credentials, then two cheap reads: `GET /myself` (the secret
  * and URL), and the default project if one is set (the token owner's access). Never throws.
  */
-export const jiraCredentialCheck = {
+export const jiraCredentialCheck = credentialCheck({
   fields: JIRA_CREDENTIAL_FIELDS,
-  async test(
-    config: Record<string, unknown> | undefined,
-    runtime: ConnectorRuntime,
-    env: NodeJS.ProcessEnv = process.env,
-  ): Promise<CredentialCheck> {
-    try {
-      const credentials = resolveJiraCredentials(config, env);
-      const client = createJiraClient(runtime, credentials);
-      const me = await client.myself();
-      const who = me.emailAddress ?? me.displayName ?? me.accountId;
-      if (credentials.projectKey) {
-        try {
-          await client.project(credentials.projectKey);
-        } catch (err) {
-          const check = explainFailure(err, HINTS);
-          if (check.problem !== 'wrong_url') return check;
-          return {
-            ...check,
-            problem: 'missing_scope',
-            message: `authenticated as ${who}, but project ${credentials.projectKey} does not exist or is not visible to that account: check JIRA_PROJECT_KEY and the account's project permissions`,
-          };
-        }
+  hints: HINTS,
+  resolve: resolveJiraCredentials,
+  async read(credentials, runtime) {
+    const client = createJiraClient(runtime, credentials);
+    const me = await client.myself();
+    const who = me.emailAddress ?? me.displayName ?? me.accountId;
+    if (credentials.projectKey) {
+      try {
+        await client.project(credentials.projectKey);
+      } catch (err) {
+        const check = explainFailure(err, HINTS);
+        if (check.problem !== 'wrong_url') return check;
+        return {
+          ...check,
+          problem: 'missing_scope',
+          message: `authenticated as ${who}, but project ${credentials.projectKey} does not exist or is not visible to that account: check JIRA_PROJECT_KEY and the account's project permissions`,
+        };
       }
-      return {
-        connector: 'jira',
-        ok: true,
-        identity: who,
-        message: `authenticated as ${who}${credentials.projectKey ? `; project ${credentials.projectKey} is visible` : ''}`,
-      };
-    } catch (err) {
-      return explainFailure(err, HINTS);
     }
+    return {
+      ok: true,
+      identity: who,
+      message: `authenticated as ${who}${credentials.projectKey ? `; project ${credentials.projectKey} is visible` : ''}`,
+    };
   },
-};
+});

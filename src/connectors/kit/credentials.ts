@@ -1,5 +1,7 @@
 import { ArxError, ConfigError, type ConfigIssue, isArxError } from '../../core/errors.js';
 import { secrets } from '../../core/secrets.js';
+import type { ConnectorCredentialCheck } from '../registry.js';
+import type { ConnectorRuntime } from './runtime.js';
 
 /**
  * Connector credentials declared as data: where each value comes from (`connectors.<tool>.<config>` in
@@ -153,4 +155,35 @@ function pickSafe(details: Record<string, unknown>): Record<string, unknown> {
 /** A check that failed before any call: a credentials object that cannot be used at all. */
 export function invalidCredentials(connector: string, message: string): ArxError {
   return new ArxError('credentials_invalid', `${connector}: ${message}`, { fault: 'caller' });
+}
+
+/** What a connector's cheap read found; the check adds the connector's name. */
+export type CredentialReadOutcome = Omit<CredentialCheck, 'connector'>;
+
+export interface CredentialCheckSpec<C> {
+  fields: readonly CredentialField[];
+  /** Names the settings a failure points at; `hints.connector` names the check. */
+  hints: CredentialHints;
+  /** Resolves (and validates) the credentials from arx.yaml and the environment; throws a ConfigError. */
+  resolve(config: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): C;
+  /** Builds the tool's client and makes the cheapest read that proves URL, secret and scope. */
+  read(credentials: C, runtime: ConnectorRuntime): Promise<CredentialReadOutcome>;
+}
+
+/**
+ * `arx connectors test <tool>` for every connector: resolve the credentials, make the tool's cheap read,
+ * and explain any failure with the tool's hints. Never throws.
+ */
+export function credentialCheck<C>(spec: CredentialCheckSpec<C>): ConnectorCredentialCheck {
+  return {
+    fields: spec.fields,
+    async test(config, runtime, env = process.env) {
+      try {
+        const outcome = await spec.read(spec.resolve(config, env), runtime);
+        return { connector: spec.hints.connector, ...outcome };
+      } catch (err) {
+        return explainFailure(err, spec.hints);
+      }
+    },
+  };
 }

@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { ArxError } from '../../core/errors.js';
-import {
-  type CredentialCheck,
-  type CredentialField,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
+import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { createPagerDutyClient } from './client.js';
 
 /**
@@ -110,62 +104,50 @@ const HINTS = {
  * `arx connectors test pagerduty`: with a REST key, reads the default service (or the abilities when no
  * service is set). The routing key cannot be checked without sending an event, so it is only reported.
  */
-export const pagerDutyCredentialCheck = {
+export const pagerDutyCredentialCheck = credentialCheck({
   fields: PAGERDUTY_CREDENTIAL_FIELDS,
-  async test(
-    config: Record<string, unknown> | undefined,
-    runtime: ConnectorRuntime,
-    env: NodeJS.ProcessEnv = process.env,
-  ): Promise<CredentialCheck> {
+  hints: HINTS,
+  resolve: resolvePagerDutyCredentials,
+  async read(credentials, runtime) {
+    const routing = credentials.routingKey
+      ? '; routing key set (not verifiable without sending an event)'
+      : '';
+    if (!credentials.apiKey) {
+      if (credentials.routingKey) {
+        return {
+          ok: true,
+          message: `Events API only${routing}; set PAGERDUTY_API_KEY to open and resolve incidents over REST`,
+        };
+      }
+      return {
+        ok: false,
+        problem: 'missing_config',
+        message: `set ${NEEDED.apiKey} and/or ${NEEDED.routingKey}`,
+      };
+    }
+    const client = createPagerDutyClient(runtime, credentials);
+    await client.abilities();
+    const writes = credentials.from ? '' : '; set PAGERDUTY_FROM for writes';
+    if (!credentials.serviceId) {
+      return {
+        ok: true,
+        message: `REST key works; set PAGERDUTY_SERVICE_ID for a default service${writes}${routing}`,
+      };
+    }
     try {
-      const credentials = resolvePagerDutyCredentials(config, env);
-      const routing = credentials.routingKey
-        ? '; routing key set (not verifiable without sending an event)'
-        : '';
-      if (!credentials.apiKey) {
-        if (credentials.routingKey) {
-          return {
-            connector: 'pagerduty',
-            ok: true,
-            message: `Events API only${routing}; set PAGERDUTY_API_KEY to open and resolve incidents over REST`,
-          };
-        }
-        return {
-          connector: 'pagerduty',
-          ok: false,
-          problem: 'missing_config',
-          message: `set ${NEEDED.apiKey} and/or ${NEEDED.routingKey}`,
-        };
-      }
-      const client = createPagerDutyClient(runtime, credentials);
-      await client.abilities();
-      const writes = credentials.from ? '' : '; set PAGERDUTY_FROM for writes';
-      if (!credentials.serviceId) {
-        return {
-          connector: 'pagerduty',
-          ok: true,
-          message: `REST key works; set PAGERDUTY_SERVICE_ID for a default service${writes}${routing}`,
-        };
-      }
-      try {
-        const service = await client.service(credentials.serviceId);
-        return {
-          connector: 'pagerduty',
-          ok: true,
-          identity: service.name,
-          message: `REST key works; service ${credentials.serviceId} (${service.name}) is visible${writes}${routing}`,
-        };
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'not_found') throw err;
-        return {
-          connector: 'pagerduty',
-          ok: false,
-          problem: 'missing_scope',
-          message: `the REST key works, but service ${credentials.serviceId} does not exist or is not visible to it: check PAGERDUTY_SERVICE_ID`,
-        };
-      }
+      const service = await client.service(credentials.serviceId);
+      return {
+        ok: true,
+        identity: service.name,
+        message: `REST key works; service ${credentials.serviceId} (${service.name}) is visible${writes}${routing}`,
+      };
     } catch (err) {
-      return explainFailure(err, HINTS);
+      if ((err as { code?: string }).code !== 'not_found') throw err;
+      return {
+        ok: false,
+        problem: 'missing_scope',
+        message: `the REST key works, but service ${credentials.serviceId} does not exist or is not visible to it: check PAGERDUTY_SERVICE_ID`,
+      };
     }
   },
-};
+});

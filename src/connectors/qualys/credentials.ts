@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { RETRY_NONE } from '../http/retry.js';
-import {
-  type CredentialCheck,
-  type CredentialField,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
-import type { ConnectorCredentialCheck } from '../registry.js';
+import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { QualysClient } from './client.js';
 
 /**
@@ -64,30 +57,18 @@ const HINTS = {
 };
 
 /** One host of the detection list: proves user, password, API access and the URL in one call. */
-export async function testQualysCredentials(client: QualysClient): Promise<CredentialCheck> {
-  try {
+export const qualysCredentialCheck = credentialCheck({
+  fields: QUALYS_CREDENTIAL_FIELDS,
+  hints: HINTS,
+  resolve: resolveQualysCredentials,
+  async read(credentials, runtime) {
+    // interactive: one attempt, so a wrong URL is reported in seconds rather than after backoff
+    const client = new QualysClient(credentials, { ...runtime, retry: RETRY_NONE });
     const { hosts } = await client.probe();
     return {
-      connector: 'qualys',
       ok: true,
       identity: client.username,
       message: `authenticated as ${client.username}; host detection list answered (${hosts ? 'hosts visible' : 'no hosts visible'})`,
     };
-  } catch (err) {
-    return explainFailure(err, HINTS);
-  }
-}
-
-export const qualysCredentialCheck: ConnectorCredentialCheck = {
-  fields: QUALYS_CREDENTIAL_FIELDS,
-  async test(config, runtime: ConnectorRuntime, env = process.env) {
-    let credentials: QualysCredentials;
-    try {
-      credentials = resolveQualysCredentials(config, env);
-    } catch (err) {
-      return explainFailure(err, HINTS);
-    }
-    // interactive: one attempt, so a wrong URL is reported in seconds rather than after backoff
-    return testQualysCredentials(new QualysClient(credentials, { ...runtime, retry: RETRY_NONE }));
   },
-};
+});

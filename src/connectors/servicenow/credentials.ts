@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  type CredentialCheck,
-  type CredentialField,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
+import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { createServiceNowClient } from './client.js';
 
 /** ServiceNow: the instance URL and an integration user, sent as HTTP Basic (api-contracts §6). */
@@ -58,29 +52,21 @@ const HINTS = {
 };
 
 /** `arx connectors test servicenow`: reads one incident id (the cheapest call that proves URL, login and role). */
-export const serviceNowCredentialCheck = {
+export const serviceNowCredentialCheck = credentialCheck({
   fields: SERVICENOW_CREDENTIAL_FIELDS,
-  async test(
-    config: Record<string, unknown> | undefined,
-    runtime: ConnectorRuntime,
-    env: NodeJS.ProcessEnv = process.env,
-  ): Promise<CredentialCheck> {
-    try {
-      const credentials = resolveServiceNowCredentials(config, env);
-      await createServiceNowClient(runtime, credentials).listIncidents({
-        query: '',
-        fields: ['sys_id'],
-        limit: 1,
-        offset: 0,
-      });
-      return {
-        connector: 'servicenow',
-        ok: true,
-        identity: credentials.username,
-        message: `authenticated as ${credentials.username}; the incident table is readable`,
-      };
-    } catch (err) {
-      return explainFailure(err, HINTS);
-    }
+  hints: HINTS,
+  resolve: resolveServiceNowCredentials,
+  async read(credentials, runtime) {
+    await createServiceNowClient(runtime, credentials).listIncidents({
+      query: '',
+      fields: ['sys_id'],
+      limit: 1,
+      offset: 0,
+    });
+    return {
+      ok: true,
+      identity: credentials.username,
+      message: `authenticated as ${credentials.username}; the incident table is readable`,
+    };
   },
-};
+});

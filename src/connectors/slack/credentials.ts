@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  type CredentialCheck,
-  type CredentialField,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
+import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { createSlackClient } from './client.js';
 
 /**
@@ -56,31 +50,23 @@ const HINTS = {
 };
 
 /** `arx connectors test slack`: `auth.test` (token and URL), then the token's scopes against what Arx needs. */
-export const slackCredentialCheck = {
+export const slackCredentialCheck = credentialCheck({
   fields: SLACK_CREDENTIAL_FIELDS,
-  async test(
-    config: Record<string, unknown> | undefined,
-    runtime: ConnectorRuntime,
-    env: NodeJS.ProcessEnv = process.env,
-  ): Promise<CredentialCheck> {
-    try {
-      const client = createSlackClient(runtime, resolveSlackCredentials(config, env));
-      const me = await client.authTest();
-      const identity = `${me.team ?? me.teamId ?? '?'} / ${me.user ?? me.userId ?? '?'}`;
-      const missing = me.scopes ? SLACK_REQUIRED_SCOPES.filter((s) => !me.scopes!.includes(s)) : [];
-      if (missing.length > 0) {
-        return {
-          connector: 'slack',
-          ok: false,
-          problem: 'missing_scope',
-          identity,
-          message: `authenticated as ${identity}, but the token lacks ${missing.join(', ')}: add them to the Slack app and reinstall it`,
-          details: { needed: missing.join(','), provided: me.scopes?.join(',') },
-        };
-      }
-      return { connector: 'slack', ok: true, identity, message: `authenticated as ${identity}` };
-    } catch (err) {
-      return explainFailure(err, HINTS);
+  hints: HINTS,
+  resolve: resolveSlackCredentials,
+  async read(credentials, runtime) {
+    const me = await createSlackClient(runtime, credentials).authTest();
+    const identity = `${me.team ?? me.teamId ?? '?'} / ${me.user ?? me.userId ?? '?'}`;
+    const missing = me.scopes ? SLACK_REQUIRED_SCOPES.filter((s) => !me.scopes!.includes(s)) : [];
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        problem: 'missing_scope',
+        identity,
+        message: `authenticated as ${identity}, but the token lacks ${missing.join(', ')}: add them to the Slack app and reinstall it`,
+        details: { needed: missing.join(','), provided: me.scopes?.join(',') },
+      };
     }
+    return { ok: true, identity, message: `authenticated as ${identity}` };
   },
-};
+});

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { RETRY_NONE } from '../http/retry.js';
-import {
-  type CredentialCheck,
-  type CredentialField,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
-import type { ConnectorRuntime } from '../kit/runtime.js';
-import type { ConnectorCredentialCheck } from '../registry.js';
+import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { WizClient } from './client.js';
 
 /**
@@ -102,31 +95,19 @@ const HINTS = {
 };
 
 /** Token first (proves id, secret and token URL), then one count query (proves endpoint and scope). */
-export async function testWizCredentials(client: WizClient): Promise<CredentialCheck> {
-  try {
+export const wizCredentialCheck = credentialCheck({
+  fields: WIZ_CREDENTIAL_FIELDS,
+  hints: HINTS,
+  resolve: resolveWizCredentials,
+  async read(credentials, runtime) {
+    // interactive: one attempt, so a wrong URL is reported in seconds rather than after backoff
+    const client = new WizClient(credentials, { ...runtime, retry: RETRY_NONE });
     await client.accessToken();
     const { issues } = await client.probe();
     return {
-      connector: 'wiz',
       ok: true,
       identity: client.clientId,
       message: `token issued and the API answered${issues === undefined ? '' : `: ${issues} issues visible`}`,
     };
-  } catch (err) {
-    return explainFailure(err, HINTS);
-  }
-}
-
-export const wizCredentialCheck: ConnectorCredentialCheck = {
-  fields: WIZ_CREDENTIAL_FIELDS,
-  async test(config, runtime: ConnectorRuntime, env = process.env) {
-    let credentials: WizCredentials;
-    try {
-      credentials = resolveWizCredentials(config, env);
-    } catch (err) {
-      return explainFailure(err, HINTS);
-    }
-    // interactive: one attempt, so a wrong URL is reported in seconds rather than after backoff
-    return testWizCredentials(new WizClient(credentials, { ...runtime, retry: RETRY_NONE }));
   },
-};
+});
