@@ -1,9 +1,10 @@
 import type { Finding, Severity } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
-import { findingDetails, label, sourceLabels, teamFields, ticketSummary } from '../shared/content.js';
+import { label } from '../shared/content.js';
 import { postDigests } from '../shared/digest.js';
+import { findingTicketUnit } from '../shared/finding-ticket.js';
 import { readSource } from '../shared/ingest.js';
-import { jiraTicketsOf, projectKeyOption } from '../shared/jira.js';
+import { projectKeyOption } from '../shared/jira.js';
 import { NO_DIRECT_REMEDIATION, NO_SCANNER_WRITES, workflowRules } from '../shared/policy.js';
 import { priorityMapOption } from '../shared/priorities.js';
 import { channelOptions, ownerOptions, teamRouter } from '../shared/routing.js';
@@ -81,21 +82,11 @@ export default defineWorkflow({
 });
 
 function unitFor(finding: Finding, route: TicketUnit['route'], o: Options): TicketUnit {
-  return {
-    key: finding.finding_key,
-    findings: [finding],
-    route,
-    severity: finding.severity,
-    knownTickets: jiraTicketsOf(finding),
-    draft: () => ({
-      summary: ticketSummary(finding),
-      issueType: o.issue_type,
-      details: findingDetails(finding),
-      priority: o.priority_map[finding.severity],
-      labels: [...o.labels.map(label), ...accountLabel(finding), ...sourceLabels(finding)],
-      ...teamFields(route),
-    }),
-  };
+  return findingTicketUnit(finding, route, {
+    issueType: o.issue_type,
+    priority: o.priority_map[finding.severity],
+    labels: [...o.labels.map(label), ...accountLabel(finding)],
+  });
 }
 
 /** Critical first, then by cloud account, so each account's tickets are filed together. */

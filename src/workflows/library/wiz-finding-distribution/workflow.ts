@@ -1,9 +1,9 @@
-import type { Finding } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
-import { findingDetails, label, sourceLabels, teamFields, ticketSummary } from '../shared/content.js';
+import { label } from '../shared/content.js';
 import { postDigests } from '../shared/digest.js';
+import { findingTicketUnit } from '../shared/finding-ticket.js';
 import { readSource } from '../shared/ingest.js';
-import { jiraTicketsOf, projectKeyOption } from '../shared/jira.js';
+import { projectKeyOption } from '../shared/jira.js';
 import { NO_SCANNER_WRITES, workflowRules } from '../shared/policy.js';
 import { PRIORITY_BY_SEVERITY } from '../shared/priorities.js';
 import { channelOptions, ownerOptions, teamRouter } from '../shared/routing.js';
@@ -15,7 +15,7 @@ import {
   severityOption,
   wizSeverities,
 } from '../shared/scope.js';
-import { syncTickets, type TicketUnit } from '../shared/tickets.js';
+import { syncTickets } from '../shared/tickets.js';
 
 /**
  * Wiz Finding Distribution: critical and high Wiz issues (since this workflow last read them) become Jira
@@ -38,7 +38,6 @@ export const options = z.object({
   /** Wiz issues per page (Wiz allows up to 1000; 500 is what its own integrations use). */
   page_size: z.number().int().min(1).max(1000).default(500),
 });
-type Options = z.output<typeof options>;
 
 export default defineWorkflow({
   name: NAME,
@@ -62,28 +61,15 @@ export default defineWorkflow({
     });
 
     const routes = teamRouter(ctx.options);
+    const o = ctx.options;
     const units = (await findingsInScope(ctx, scope)).map((finding) =>
-      unitFor(finding, routes.routeOf(finding), ctx.options),
+      findingTicketUnit(finding, routes.routeOf(finding), {
+        issueType: o.issue_type,
+        priority: PRIORITY_BY_SEVERITY[finding.severity],
+        labels: o.labels.map(label),
+      }),
     );
     const outcomes = await syncTickets(ctx, units, { project: ctx.options.project_key });
     await postDigests(ctx, outcomes, { title: 'Wiz findings', fallbackChannel: ctx.options.default_channel });
   },
 });
-
-function unitFor(finding: Finding, route: TicketUnit['route'], o: Options): TicketUnit {
-  return {
-    key: finding.finding_key,
-    findings: [finding],
-    route,
-    severity: finding.severity,
-    knownTickets: jiraTicketsOf(finding),
-    draft: () => ({
-      summary: ticketSummary(finding),
-      issueType: o.issue_type,
-      details: findingDetails(finding),
-      priority: PRIORITY_BY_SEVERITY[finding.severity],
-      labels: [...o.labels.map(label), ...sourceLabels(finding)],
-      ...teamFields(route),
-    }),
-  };
-}
