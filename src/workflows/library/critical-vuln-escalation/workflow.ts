@@ -1,12 +1,12 @@
 import type { Finding } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
 import { clip, compact, findingDetails, label, uniqueBy } from '../shared/content.js';
-import { fullReadOption, readVulnerabilities } from '../shared/ingest.js';
+import { fullReadOption, readVulnerabilitiesInScope } from '../shared/ingest.js';
 import { projectKeyOption } from '../shared/jira.js';
 import { type IncidentDraft, incidentOf, syncPages } from '../shared/pages.js';
 import { NO_SCANNER_WRITES, workflowRules } from '../shared/policy.js';
 import { ownerOptions, type TeamRoute, teamRouter } from '../shared/routing.js';
-import { findingsInScope, fromSources, type Scope, severitiesOf, severityOption } from '../shared/scope.js';
+import { isOpen, severityOption } from '../shared/scope.js';
 import { syncTickets, type TicketUnit } from '../shared/tickets.js';
 import { byCve, groupSameAsset, primaryOf, unifiedPriority } from '../shared/vuln-groups.js';
 
@@ -48,19 +48,10 @@ export default defineWorkflow({
   options,
   schedule: '0 */2 * * *',
   async run(ctx) {
-    const severities = severitiesOf(ctx.options.severities);
-    const vendors = [{ vendor: 'wiz' }, ...(ctx.options.qualys_enabled ? [{ vendor: 'qualys' }] : [])];
-    const scope: Scope = { classes: ['vulnerability'], severities, source: fromSources(...vendors) };
-
-    await readVulnerabilities(ctx, severities, {
-      qualys: ctx.options.qualys_enabled,
-      fullReadEveryHours: ctx.options.full_read_every_hours,
-    });
-
-    const routes = teamRouter(ctx.options);
-    const findings = (await findingsInScope(ctx, scope)).filter(
+    const findings = (await readVulnerabilitiesInScope(ctx, ctx.options)).filter(
       (f) => (f.vulnerability?.cvss_score ?? 10) >= ctx.options.min_cvss,
     );
+    const routes = teamRouter(ctx.options);
     const units = [...byCve(findings).entries()].map(([cve, group]) =>
       cveUnit(cve, group, ctx.options, routes, ctx.clock),
     );
@@ -91,7 +82,7 @@ function cveUnit(
   clock: { now(): Date },
 ): CveUnit {
   const assets = groupSameAsset(group);
-  const open = assets.filter((asset) => asset.some((f) => f.status === 'new' || f.status === 'in_progress'));
+  const open = assets.filter((asset) => asset.some(isOpen));
   const teamRoutes = uniqueBy(
     (open.length ? open : assets).map((asset) => routes.routeOf(primaryOf(asset))),
     (r) => r.team,
@@ -152,9 +143,7 @@ function incidentDraft(unit: CveUnit, o: Options): IncidentDraft {
     v?.epss_score === undefined ? undefined : `EPSS ${Math.round(v.epss_score * 1000) / 1000}`,
     v?.kev ? 'in CISA KEV' : undefined,
   ].filter(Boolean);
-  const open = unit.assets.filter((asset) =>
-    asset.some((f) => f.status === 'new' || f.status === 'in_progress'),
-  );
+  const open = unit.assets.filter((asset) => asset.some(isOpen));
   return compact({
     title: clip(
       `[P1] ${unit.cve}${packageOf(lead)} on ${plural(open.length || unit.assets.length, 'asset')}${facts.length ? ` (${facts.join(', ')})` : ''}`,

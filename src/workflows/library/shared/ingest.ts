@@ -1,6 +1,14 @@
-import type { Severity } from '../../../core/finding/model.js';
+import type { Finding, Severity } from '../../../core/finding/model.js';
 import { fromEnv, type IngestRequest, type IngestResult, type WorkflowContext, z } from '../../sdk/index.js';
-import { qualysFilters, wizSeverities } from './scope.js';
+import {
+  findingsInScope,
+  fromSources,
+  qualysFilters,
+  type Scope,
+  type SeverityWord,
+  severitiesOf,
+  wizSeverities,
+} from './scope.js';
 
 /**
  * Reading a source for a workflow: incremental (from the workflow's own watermark) with, when asked, a full
@@ -74,4 +82,30 @@ export async function readVulnerabilities(
       fullReadEveryMs,
     });
   }
+}
+
+/** The options of a vulnerability workflow that say what it reads. */
+export interface VulnerabilityReadOptions {
+  severities: readonly SeverityWord[];
+  qualys_enabled: boolean;
+  full_read_every_hours: number;
+}
+
+/**
+ * A vulnerability workflow's input: reads Wiz (and Qualys when enabled) vulnerabilities of its severities,
+ * then returns every vulnerability finding in its scope, most severe first.
+ * @example const findings = await readVulnerabilitiesInScope(ctx, ctx.options);
+ */
+export async function readVulnerabilitiesInScope(
+  ctx: WorkflowContext<unknown>,
+  o: VulnerabilityReadOptions,
+): Promise<Finding[]> {
+  const severities = severitiesOf(o.severities);
+  const vendors = [{ vendor: 'wiz' }, ...(o.qualys_enabled ? [{ vendor: 'qualys' }] : [])];
+  const scope: Scope = { classes: ['vulnerability'], severities, source: fromSources(...vendors) };
+  await readVulnerabilities(ctx, severities, {
+    qualys: o.qualys_enabled,
+    fullReadEveryHours: o.full_read_every_hours,
+  });
+  return findingsInScope(ctx, scope);
 }

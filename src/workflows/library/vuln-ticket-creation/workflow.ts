@@ -1,19 +1,12 @@
 import type { Finding, Priority } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
 import { findingDetails, label, priorityLines, teamFields, ticketSummary } from '../shared/content.js';
-import { fullReadOption, readVulnerabilities } from '../shared/ingest.js';
+import { fullReadOption, readVulnerabilitiesInScope } from '../shared/ingest.js';
 import { projectKeyOption } from '../shared/jira.js';
 import { NO_SCANNER_WRITES, workflowRules } from '../shared/policy.js';
 import { PRIORITY_BY_LABEL } from '../shared/priorities.js';
 import { ownerOptions, teamRouter } from '../shared/routing.js';
-import {
-  findingsInScope,
-  fromSources,
-  maxSeverity,
-  type Scope,
-  severitiesOf,
-  severityOption,
-} from '../shared/scope.js';
+import { maxSeverity, severityOption } from '../shared/scope.js';
 import { syncTickets, type TicketUnit } from '../shared/tickets.js';
 import { groupSameAsset, primaryOf, unifiedPriority } from '../shared/vuln-groups.js';
 
@@ -47,17 +40,8 @@ export default defineWorkflow({
   options,
   schedule: '30 */6 * * *',
   async run(ctx) {
-    const severities = severitiesOf(ctx.options.severities);
-    const vendors = [{ vendor: 'wiz' }, ...(ctx.options.qualys_enabled ? [{ vendor: 'qualys' }] : [])];
-    const scope: Scope = { classes: ['vulnerability'], severities, source: fromSources(...vendors) };
-
-    await readVulnerabilities(ctx, severities, {
-      qualys: ctx.options.qualys_enabled,
-      fullReadEveryHours: ctx.options.full_read_every_hours,
-    });
-
+    const groups = groupSameAsset(await readVulnerabilitiesInScope(ctx, ctx.options));
     const routes = teamRouter(ctx.options);
-    const groups = groupSameAsset(await findingsInScope(ctx, scope));
     const units = groups
       .map((group) => unitFor(group, ctx.options, routes, unifiedPriority(group, ctx.clock)))
       .sort((a, b) => b.priority.score - a.priority.score || a.key.localeCompare(b.key));
