@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../action.js';
 import { EXIT } from '../exit-codes.js';
 import { out } from '../output.js';
-import { parseWhole, untilSignal } from './service-support.js';
+import { parseWhole, runServiceProcess, serveHttp } from './service-support.js';
 
 /**
  * `arx serve`: owns the store, fires registered schedules, executes runs from the queue, resumes runs that
@@ -29,42 +29,30 @@ export function register(program: Command): void {
           const asJson = Boolean(command.optsWithGlobals().json);
           const port = parseWhole('--port', options.port, 0, 65_535);
           const concurrency = parseWhole('--concurrency', options.concurrency, 1, 64);
-          const [{ readConfig }, { openRunService }, { createApp }, { listen }, { createLogger }] =
-            await Promise.all([
-              import('../../config/load.js'),
-              import('../../engine/scheduler/open-service.js'),
-              import('../../server/app.js'),
-              import('../../server/listen.js'),
-              import('../../log/logger.js'),
-            ]);
-          const loaded = readConfig({ file: options.config });
-          const log = createLogger({ level: process.env.ARX_LOG_LEVEL ?? 'info' });
-          const opened = await openRunService({
+          await runServiceProcess({
             role: 'serve',
-            config: loaded.config,
-            env: process.env,
+            configFile: options.config,
             concurrency,
-            log,
-          });
-          let server: Awaited<ReturnType<typeof listen>> | undefined;
-          try {
-            await opened.service.start();
-            server = await listen(createApp(opened.service), port, options.host);
-            opened.store.lock?.advertise(server.url);
-            const health = await opened.service.health();
-            const schedules = health.scheduler?.schedules ?? [];
-            if (asJson) {
-              out.jsonLine({
-                event: 'serving',
-                url: server.url,
-                pid: process.pid,
-                store: opened.store.location,
-                schedules,
-              });
-            } else {
-              out.line(`✔ arx serve on ${server.url} (pid ${process.pid}), store ${opened.store.location}`);
+            asJson,
+            listen: (opened) => serveHttp(opened, port, options.host),
+            async announce(opened, server) {
+              const { url } = server;
+              opened.store.lock?.advertise(url);
+              const health = await opened.service.health();
+              const schedules = health.scheduler?.schedules ?? [];
+              if (asJson) {
+                out.jsonLine({
+                  event: 'serving',
+                  url,
+                  pid: process.pid,
+                  store: opened.store.location,
+                  schedules,
+                });
+                return;
+              }
+              out.line(`✔ arx serve on ${url} (pid ${process.pid}), store ${opened.store.location}`);
               out.line(
-                `  health: ${server.url}/healthz; manual run: curl -X POST ${server.url}/runs -d '{"workflow":"NAME"}'`,
+                `  health: ${url}/healthz; manual run: curl -X POST ${url}/runs -d '{"workflow":"NAME"}'`,
               );
               if (schedules.length === 0)
                 out.line('  no schedules registered yet: arx register --config arx.yaml');
@@ -74,15 +62,8 @@ export function register(program: Command): void {
                 );
               }
               out.line('  Ctrl-C stops it; runs in flight stay resumable.');
-            }
-            const signal = await untilSignal();
-            if (!asJson) out.line(`… ${signal}: stopping (runs in flight stop at their next call)`);
-          } finally {
-            await server?.close();
-            await opened.close();
-          }
-          if (asJson) out.jsonLine({ event: 'stopped', pid: process.pid });
-          else out.line('✔ stopped');
+            },
+          });
           return EXIT.ok;
         },
       ),

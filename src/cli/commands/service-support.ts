@@ -1,4 +1,6 @@
 import { UsageError } from '../../core/errors.js';
+import type { OpenedService } from '../../engine/scheduler/open-service.js';
+import { out } from '../output.js';
 
 /** A whole-number flag in [min, max], or a usage error naming the flag. */
 export function parseWhole(flag: string, raw: string, min: number, max: number): number {
@@ -25,4 +27,64 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+type HttpServer = { url: string; close(): Promise<void> };
+
+export interface ServiceProcessOptions<S extends HttpServer | undefined> {
+  role: 'serve' | 'worker';
+  /** `--config`; absent: $ARX_CONFIG, else ./arx.yaml. */
+  configFile: string | undefined;
+  concurrency: number;
+  asJson: boolean;
+  /** After the service has started: the HTTP server, if this process serves one (closed on stop). */
+  listen(opened: OpenedService): Promise<S>;
+  /** Says what is running, once listening. */
+  announce(opened: OpenedService, server: S): Promise<void> | void;
+}
+
+/**
+ * The life of `arx serve` and `arx worker`: open the run service for the role, start it, listen, announce,
+ * then run until SIGINT/SIGTERM; runs in flight stop at their next call and stay resumable.
+ */
+export async function runServiceProcess<S extends HttpServer | undefined>(
+  options: ServiceProcessOptions<S>,
+): Promise<void> {
+  const { asJson } = options;
+  const [{ readConfig }, { openRunService }, { createLogger }] = await Promise.all([
+    import('../../config/load.js'),
+    import('../../engine/scheduler/open-service.js'),
+    import('../../log/logger.js'),
+  ]);
+  const loaded = readConfig({ file: options.configFile });
+  const log = createLogger({ level: process.env.ARX_LOG_LEVEL ?? 'info' });
+  const opened = await openRunService({
+    role: options.role,
+    config: loaded.config,
+    env: process.env,
+    concurrency: options.concurrency,
+    log,
+  });
+  let server: S | undefined;
+  try {
+    await opened.service.start();
+    server = await options.listen(opened);
+    await options.announce(opened, server);
+    const signal = await untilSignal();
+    if (!asJson) out.line(`… ${signal}: stopping (runs in flight stop at their next call)`);
+  } finally {
+    await server?.close();
+    await opened.close();
+  }
+  if (asJson) out.jsonLine({ event: 'stopped', pid: process.pid });
+  else out.line('✔ stopped');
+}
+
+/** /healthz and POST /runs over the run service, loaded only by the processes that serve them. */
+export async function serveHttp(opened: OpenedService, port: number, host: string): Promise<HttpServer> {
+  const [{ createApp }, { listen }] = await Promise.all([
+    import('../../server/app.js'),
+    import('../../server/listen.js'),
+  ]);
+  return listen(createApp(opened.service), port, host);
 }
