@@ -1,3 +1,4 @@
+import type { FindingDetails } from '../../../connectors/jira/adf.js';
 import type { Finding, PriorityFactor, Severity } from '../../../core/finding/model.js';
 import type { TeamRoute } from './routing.js';
 
@@ -21,25 +22,8 @@ export interface TicketDraft {
 
 export type JiraPriorityName = 'Blocker' | 'Highest' | 'High' | 'Medium' | 'Low' | 'Lowest';
 
-/** The connector's `details` (jira/operations.ts `findingDetailsSchema`), as workflows fill it. */
-export interface TicketDetails {
-  summary?: string;
-  severity?: string;
-  priority?: { label: string; score?: number };
-  resource?: {
-    uid: string;
-    type?: string;
-    name?: string;
-    region?: string;
-    account?: string;
-    environment?: string;
-  };
-  vulnerability?: { cve: string; cvss?: number; epss?: number; kev?: boolean; fixedVersion?: string };
-  control?: { id: string; name?: string };
-  remediation?: string;
-  sources?: Array<{ vendor: string; id: string; url?: string }>;
-  links?: Array<{ text: string; href: string }>;
-}
+/** The Jira connector's `details`, as workflows fill them (the connector adds the finding key itself). */
+export type TicketDetails = Omit<FindingDetails, 'findingKey'>;
 
 const SUMMARY_MAX = 255;
 const SOURCE_NAME: Record<string, string> = { wiz: 'Wiz', qualys: 'Qualys' };
