@@ -31,3 +31,27 @@ export class FeedIssues {
     throw new ConfigError(this.source, this.issues);
   }
 }
+
+/**
+ * A JSON feed checked against its top-level shape, with the collector for the problems of its records:
+ * text that is not JSON, or a body of the wrong shape, fails at once.
+ */
+export function parseFeedJson<S extends z.ZodType>(
+  text: string,
+  source: string,
+  schema: S,
+): { body: z.output<S>; issues: FeedIssues } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
+  }
+  const issues = new FeedIssues(source);
+  const body = schema.safeParse(raw);
+  if (!body.success) {
+    issues.addZod(body.error, {});
+    issues.throwIfAny();
+  }
+  return { body: body.data as z.output<S>, issues };
+}

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
 import { parseCsv } from './csv.js';
-import { FeedIssues } from './issues.js';
+import { FeedIssues, parseFeedJson } from './issues.js';
 
 /**
  * FIRST EPSS scores. Accepted shapes:
@@ -152,19 +151,8 @@ const apiSchema = z.object({
 });
 
 export function parseEpssJson(text: string, source: string): EpssFeed {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
-  }
-  const issues = new FeedIssues(source);
-  const body = apiSchema.safeParse(raw);
-  if (!body.success) {
-    issues.addZod(body.error, {});
-    issues.throwIfAny();
-  }
-  const { data, model_version, score_date } = body.data!;
+  const { body, issues } = parseFeedJson(text, source, apiSchema);
+  const { data, model_version, score_date } = body;
   const entries = collect(
     data.map((record, index) => ({ record, where: { prefix: `data[${index}]` } })),
     issues,

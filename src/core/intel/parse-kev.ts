@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
 import { parseCsv } from './csv.js';
-import { FeedIssues } from './issues.js';
+import { FeedIssues, parseFeedJson } from './issues.js';
 import type { KevFacts } from './types.js';
 
 /**
@@ -89,19 +88,8 @@ function checkDuplicates(
 }
 
 export function parseKevJson(text: string, source: string): KevCatalog {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(source, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
-  }
-  const issues = new FeedIssues(source);
-  const catalog = kevCatalogSchema.safeParse(raw);
-  if (!catalog.success) {
-    issues.addZod(catalog.error, {});
-    issues.throwIfAny();
-  }
-  const { catalogVersion, dateReleased, count, vulnerabilities } = catalog.data!;
+  const { body, issues } = parseFeedJson(text, source, kevCatalogSchema);
+  const { catalogVersion, dateReleased, count, vulnerabilities } = body;
   const entries: KevEntry[] = [];
   const positions: number[] = [];
   vulnerabilities.forEach((item, index) => {
