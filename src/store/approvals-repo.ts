@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { Json, Timestamp } from './database.js';
 import { APPROVAL_STATUSES, type ApprovalDecision, type ApprovalStatus } from './governance-statuses.js';
 import { type Db, inTransaction, toJson } from './repo-support.js';
@@ -190,24 +190,7 @@ export async function settlePendingApproval(
   return Number(result.numUpdatedRows) > 0;
 }
 
-type ApprovalRow = {
-  id: string;
-  operation: string;
-  params_hash: string;
-  idempotency_key: string;
-  principal: string;
-  run_id: string | null;
-  params: Record<string, unknown>;
-  context: Record<string, unknown>;
-  approvers: ApproverSet;
-  required: number;
-  status: ApprovalStatus;
-  requested_at: Date;
-  expires_at: Date;
-  decided_at: Date | null;
-};
-
-async function withDecisions(db: Db, row: ApprovalRow): Promise<ApprovalRecord> {
+async function withDecisions(db: Db, row: Selectable<ApprovalsTable>): Promise<ApprovalRecord> {
   const decisions = await db
     .selectFrom('approval_decisions')
     .selectAll()
