@@ -41,7 +41,7 @@ forEachStore('gate.reconcile', (openTestStore) => {
     assert.equal(missing.found, false);
     assert.equal(seen[0]?.key, 'jira:create:fk_done');
     assert.ok(
-      (seen[0]?.credentials as Record<string, string>).api_token,
+      (seen[0]?.credentials as Record<string, string> | undefined)?.api_token,
       'the reconcile gets the broker credentials',
     );
     const entries = await readAuditEntries(store.db);
