@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../../core/clock.js';
 import { isArxError } from '../../core/errors.js';
+import { mulberry32 } from '../../core/random.js';
 
 /**
  * Retrying a call, declared as named profiles rather than hand-written loops. Only errors marked retryable
@@ -60,16 +61,9 @@ export function withMaxRetries(profile: RetryProfile, maxRetries: number | undef
 /** A source of numbers in [0, 1). Inject a seeded one in tests so backoff delays are reproducible. */
 export type Random = () => number;
 
-/** mulberry32: small, fast, good enough for jitter; same seed, same sequence. */
+/** Same seed, same jitter (core/random.ts `mulberry32`). */
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**

@@ -2,18 +2,9 @@
  * Seeded randomness for the sandbox. The tenant is generated from (seed, index) on demand, so every value
  * must be derivable without walking a sequence: `rngAt(seed, i)` gives finding i its own stream.
  */
+import { mulberry32 } from '../../core/random.js';
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for demo data and fault dice, not for cryptography. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Mixes any number of integers (or strings) into one 32-bit seed (murmur3 finaliser per part). */
 export function mixSeed(...parts: Array<number | string>): number {
