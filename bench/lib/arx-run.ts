@@ -1,0 +1,66 @@
+import { arxConfigSchema } from '../../src/config/schema.js';
+import { WIZ_MAX_PAGE } from '../../src/connectors/wiz/operations.js';
+import { openRunHost } from '../../src/engine/host.js';
+import type { RunSummary } from '../../src/engine/summary.js';
+import { createLogger } from '../../src/log/logger.js';
+import type { Sandbox } from '../../src/sandbox/start.js';
+import { builtinWorkflow } from '../../src/workflows/library/index.js';
+import { sandboxWorkflowOptions } from '../../src/workflows/library/shared/sandbox-options.js';
+import type { options as optionsSchema } from '../../src/workflows/library/wiz-finding-distribution/workflow.js';
+import type { z } from '../../src/workflows/sdk/index.js';
+import { resolveOptions } from '../../src/workflows/sdk/options.js';
+
+/**
+ * One `arx run wiz-finding-distribution`, wired exactly as the CLI wires a run against real tools
+ * (`openRunHost`: on-disk embedded store under ARX_HOME, the gate with the shipped policy, every connector
+ * on one runtime), with the sandbox's variables as the only credentials. Not the CLI's sandbox mode: that
+ * keeps its store in memory, so a second run could not show what a re-run with no change costs.
+ */
+export const WORKFLOW = 'wiz-finding-distribution';
+
+export interface ArxRun {
+  summary: RunSummary;
+  /** Opening the store and wiring the host (a user's store already exists; reported apart). */
+  setupSeconds: number;
+  /** The run itself, as the user waits for it. */
+  wallSeconds: number;
+}
+
+/**
+ * The workflow's options as a user would set them for the sandbox's estate (its teams, channels and
+ * components), with `page_size` at Wiz's maximum, which the lower bound assumes.
+ */
+export type DistributionOptions = z.output<typeof optionsSchema>;
+
+export function benchOptions(sandbox: Sandbox): DistributionOptions {
+  const workflow = builtinWorkflow(WORKFLOW);
+  const routing = sandboxWorkflowOptions(sandbox.tenant)[WORKFLOW];
+  return resolveOptions(workflow, { ...routing, page_size: WIZ_MAX_PAGE }, {}) as DistributionOptions;
+}
+
+export async function runArx(sandbox: Sandbox, home: string): Promise<ArxRun> {
+  const setupStarted = performance.now();
+  const host = await openRunHost({
+    config: arxConfigSchema.parse({}),
+    env: { ARX_HOME: home },
+    credentialsEnv: { ...sandbox.env },
+    sandbox: false,
+    owner: 'npm run bench',
+    log: createLogger({ level: process.env.ARX_LOG_LEVEL ?? 'error' }),
+  });
+  try {
+    const started = performance.now();
+    const outcome = await host.engine.run(builtinWorkflow(WORKFLOW), {
+      options: benchOptions(sandbox),
+      requestedBy: 'bench',
+      fresh: true,
+    });
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (outcome.status !== 'succeeded') {
+      throw new Error(`${WORKFLOW} ended ${outcome.status}: ${outcome.summary.error ?? 'no error given'}`);
+    }
+    return { summary: outcome.summary, setupSeconds: (started - setupStarted) / 1000, wallSeconds };
+  } finally {
+    await host.close();
+  }
+}
