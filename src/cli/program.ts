@@ -14,8 +14,9 @@ function version(): string {
 export async function buildProgram(): Promise<Command> {
   const program = new Command('arx')
     .description(
-      'Arx: governed automation for cloud-security teams. Every action on a security tool passes one gate:\n' +
-        'risk-scored, checked against policy (allow / escalate / deny) and written to a tamper-evident audit trail.',
+      'Arx: governed automation for cloud-security teams. Every action on a security tool passes one gate: ' +
+        'risk-scored, checked against policy (allow / escalate / deny) and written to a tamper-evident audit ' +
+        'trail.\n\nFirst run (no credentials needed, uses the built-in sandbox): arx run wiz-finding-distribution',
     )
     .version(version(), '-v, --version')
     .option('--json', 'machine-readable output')
