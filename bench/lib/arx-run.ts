@@ -38,10 +38,22 @@ export function benchOptions(sandbox: Sandbox): DistributionOptions {
   return resolveOptions(workflow, { ...routing, page_size: WIZ_MAX_PAGE }, {}) as DistributionOptions;
 }
 
-export async function runArx(sandbox: Sandbox, home: string): Promise<ArxRun> {
+/**
+ * `connectors.<tool>.rate_limits` of arx.yaml. `matched` sets Arx's governor to the limits the emulators
+ * enforce with `rate=realistic`: only Jira differs from the shipped table (10 req/s per endpoint, a
+ * conservative guess for a limit Atlassian does not publish, against the emulator's 20).
+ */
+export type Governor = 'default' | 'matched';
+const MATCHED_RATE_LIMITS = { jira: { rate_limits: { requests_per_second: 20 } } };
+
+export async function runArx(
+  sandbox: Sandbox,
+  home: string,
+  governor: Governor = 'default',
+): Promise<ArxRun> {
   const setupStarted = performance.now();
   const host = await openRunHost({
-    config: arxConfigSchema.parse({}),
+    config: arxConfigSchema.parse({ connectors: governor === 'matched' ? MATCHED_RATE_LIMITS : {} }),
     env: { ARX_HOME: home },
     credentialsEnv: { ...sandbox.env },
     sandbox: false,

@@ -35,7 +35,7 @@ export function renderTables(result: BenchResult): string {
   if (limited.length > 0) {
     out.push('Wall time with every emulator at its realistic rate limit');
     const rows = limited.map((run) => [
-      sizeLabel(run.findings),
+      sizeLabel(run.findings) + (run.governor === 'matched' ? ' (matched)' : ''),
       String(run.wall_s),
       `${run.bound_s} (${run.bound_tool})`,
       run.bound_s > 0 ? `${(run.wall_s / run.bound_s).toFixed(2)}×` : '-',

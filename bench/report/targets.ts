@@ -33,7 +33,9 @@ export function checkTargets(result: Omit<BenchResult, 'targets'>): TargetCheck[
       gap: round(worst.ratio / 1.05, 2),
     });
   }
-  const limited = result.runs.filter((run) => run.scenario === 'distribution-rate-limited');
+  const limited = result.runs.filter(
+    (run) => run.scenario === 'distribution-rate-limited' && run.governor === 'default',
+  );
   if (limited.length > 0) {
     const largest = limited.at(-1)!;
     const ratio = largest.bound_s > 0 ? largest.wall_s / largest.bound_s : Number.POSITIVE_INFINITY;

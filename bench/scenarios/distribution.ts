@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start.js';
-import { benchOptions, runArx } from '../lib/arx-run.js';
+import { benchOptions, type Governor, runArx } from '../lib/arx-run.js';
 import { callsBetween, readToolCalls, sum, type ToolCalls } from '../lib/emulator-stats.js';
 import { note, round, secondsSince, sizeLabel } from '../lib/progress.js';
 import { distributeNaively } from '../naive/distribute.js';
@@ -32,8 +32,10 @@ export interface DistributionOptions {
   rate: 'off' | 'realistic';
   /** Also measure a second run with nothing changed (same store, same tenant). */
   rerun?: boolean;
-  /** Run the naive baseline for real; otherwise only its rate-limit bound is given (it would take hours). */
+  /** Run the naive baseline for real; otherwise its calls are computed and its rate-limit bound given. */
   naive?: boolean;
+  /** Arx's rate governor: the shipped table, or set (arx.yaml `rate_limits`) to the emulators' limits. */
+  governor?: Governor;
 }
 
 export interface NaiveFigures extends CallCounts {
@@ -52,6 +54,7 @@ export interface DistributionRun {
   scenario: 'distribution' | 'distribution-rate-limited';
   findings: number;
   rate: 'off' | 'realistic';
+  governor: Governor;
   calls: CallCounts;
   lower_bound: LowerBound;
   /** Arx calls ÷ lower bound, per tool. */
@@ -81,7 +84,11 @@ export interface Rerun {
 export async function runDistribution(
   options: DistributionOptions,
 ): Promise<{ run: DistributionRun; rerun?: Rerun }> {
-  const label = `distribution ${sizeLabel(options.findings)}${options.rate === 'realistic' ? ' rate-limited' : ''}`;
+  const governor = options.governor ?? 'default';
+  const label =
+    `distribution ${sizeLabel(options.findings)}` +
+    (options.rate === 'realistic' ? ' rate-limited' : '') +
+    (governor === 'matched' ? ' (governor matched to the limits)' : '');
   const faults = options.rate === 'realistic' ? '*:rate=realistic' : undefined;
 
   note(`${label}: census of the tenant (lower bound)`);
@@ -96,11 +103,11 @@ export async function runDistribution(
   const home = mkdtempSync(join(tmpdir(), 'arx-bench-'));
   let rerun: Rerun | undefined;
   const arx = await withSandbox({ findings: options.findings, faults }, async (sandbox) => {
-    const first = await runArx(sandbox, home);
+    const first = await runArx(sandbox, home, governor);
     const calls = await readToolCalls(sandbox.endpoints);
     if (options.rerun) {
       note(`${label}: Arx again, nothing changed`);
-      const second = await runArx(sandbox, home);
+      const second = await runArx(sandbox, home, governor);
       const delta = callsBetween(calls, await readToolCalls(sandbox.endpoints));
       rerun = {
         findings: options.findings,
@@ -121,6 +128,7 @@ export async function runDistribution(
     scenario: options.rate === 'realistic' ? 'distribution-rate-limited' : 'distribution',
     findings: options.findings,
     rate: options.rate,
+    governor,
     calls,
     lower_bound: bound,
     ratio: {
