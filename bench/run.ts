@@ -4,6 +4,7 @@
  * audit appends and the cost of a re-run with nothing changed. Method and formulas: bench/README.md.
  * Progress goes to stderr; stdout gets the tables, or with --json the one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../src/core/errors.js';
 import { describeMachine } from './lib/machine.js';
@@ -104,6 +105,13 @@ async function main(): Promise<void> {
   }
   if (plan === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (plan.from) {
+    const text = readFileSync(plan.from, 'utf8');
+    // tolerate npm's "> arx@0.1.0 bench" banner when the file was captured without `npm run -s`
+    const saved = JSON.parse(text.slice(text.indexOf('{'))) as BenchResult;
+    process.stdout.write(`${renderTables({ ...saved, targets: checkTargets(saved) })}\n`);
     return;
   }
   const result = await runBench(plan);

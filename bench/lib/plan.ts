@@ -20,6 +20,8 @@ export interface BenchPlan {
   ingestFindings: number;
   gateCalls: number;
   auditAppends: number;
+  /** Print the tables of a saved `--json` result instead of measuring. */
+  from?: string;
 }
 
 const QUICK = { sizes: [1000, 10_000], rateLimitedNaiveSizes: [], ingest: 100_000, gate: 1000 };
@@ -38,6 +40,7 @@ export const USAGE = `npm run bench [-- options]
   --sizes <list>        tenant sizes of the distribution runs, e.g. 1000,10000
   --ingest <n>          findings to ingest (default 1000000, quick 100000)
   --gate-calls <n>      gate calls and audit appends to time (default 10000, quick 1000)
+  --from <file>         print the tables of a saved --json result, measuring nothing
   --help`;
 
 export function readPlan(argv: readonly string[]): BenchPlan | 'help' {
@@ -50,6 +53,7 @@ export function readPlan(argv: readonly string[]): BenchPlan | 'help' {
       sizes: { type: 'string' },
       ingest: { type: 'string' },
       'gate-calls': { type: 'string' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -69,6 +73,7 @@ export function readPlan(argv: readonly string[]): BenchPlan | 'help' {
     ingestFindings: values.ingest ? numbers('--ingest', values.ingest)[0]! : preset.ingest,
     gateCalls: gate,
     auditAppends: gate,
+    ...(values.from ? { from: values.from } : {}),
   };
 }
 

@@ -44,7 +44,7 @@ export function renderTables(result: BenchResult): string {
         .join(', ') || '0',
       `${run.calls.wiz}/${run.calls.jira}/${run.calls.slack}`,
       run.naive.wall_s !== undefined ? String(run.naive.wall_s) : '-',
-      `${run.naive.bound_s}${run.naive.wall_s === undefined ? ' (extrapolated)' : ''}`,
+      `${run.naive.bound_s}${run.naive.computed ? ' (computed)' : ''}`,
     ]);
     out.push(
       table(
