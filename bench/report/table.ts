@@ -62,7 +62,7 @@ export function renderTables(result: BenchResult): string {
         ['store', 'findings', 's', 'findings/s', 'Arx-side/s', 'peak RSS MB', 'RSS before MB'],
         ingests.map((figures) =>
           'skipped' in figures
-            ? [figures.store, `skipped: ${figures.skipped}`, '', '', '', '', '']
+            ? [figures.store, 'skipped', '', '', '', '', '']
             : [
                 figures.store,
                 figures.findings.toLocaleString('en'),
@@ -74,6 +74,7 @@ export function renderTables(result: BenchResult): string {
               ],
         ),
       ),
+      ...skipNotes(ingests),
       '',
     );
   }
@@ -90,7 +91,7 @@ export function renderTables(result: BenchResult): string {
         ['store', 'p50 µs', 'p99 µs', 'mean µs', 'audit appends/s'],
         gates.map((figures) =>
           'skipped' in figures
-            ? [figures.store, `skipped: ${figures.skipped}`, '', '', '']
+            ? [figures.store, 'skipped', '', '', '']
             : [
                 figures.store,
                 String(figures.gate.p50_us),
@@ -100,6 +101,7 @@ export function renderTables(result: BenchResult): string {
               ],
         ),
       ),
+      ...skipNotes(gates),
       '',
     );
   }
@@ -122,6 +124,10 @@ export function renderTables(result: BenchResult): string {
     );
   }
   return out.join('\n');
+}
+
+function skipNotes(figures: ReadonlyArray<{ store: string } | { store: string; skipped: string }>): string[] {
+  return figures.flatMap((f) => ('skipped' in f ? [`${f.store} skipped: ${f.skipped}`] : []));
 }
 
 function table(header: string[], rows: string[][]): string {
