@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { forEachStore } from '../../test/support/stores.js';
+import pg from 'pg';
+import { forEachStore, testStoreDrivers } from '../../test/support/stores.js';
 import { migrateToLatest, planMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { openStore } from './open.js';
 
 const CORE_TABLES = [
   'effects',
@@ -77,5 +80,40 @@ forEachStore('store migrations', (openTestStore) => {
       ),
       /check constraint/,
     );
+  });
+});
+
+// forEachStore: this file runs in the PostgreSQL pass (scripts/test.mjs picks files that name it)
+describe('migrating while another process drops its own schema', {
+  skip: !testStoreDrivers().includes('postgres') && 'PostgreSQL only (set DATABASE_URL)',
+}, () => {
+  it('still opens: the dropped schema is not ours, so the migration is tried again', async () => {
+    const databaseUrl = process.env.DATABASE_URL!;
+    const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    let churning = true;
+    // another deployment's schema, created and dropped over and over while we open
+    const churn = (async () => {
+      while (churning) {
+        const other = `arx_t_other_${randomBytes(4).toString('hex')}`;
+        await admin.query(`create schema ${other}; create table ${other}.t (id serial primary key)`);
+        await admin.query(`drop schema ${other} cascade`);
+      }
+    })();
+    try {
+      for (let i = 0; i < 6; i++) {
+        const schema = `arx_t_${randomBytes(6).toString('hex')}`;
+        const store = await openStore({ databaseUrl, schema });
+        try {
+          assert.deepEqual(store.migrated, Object.keys(MIGRATIONS));
+        } finally {
+          await sql`drop schema ${sql.id(schema)} cascade`.execute(store.db);
+          await store.close();
+        }
+      }
+    } finally {
+      churning = false;
+      await churn;
+      await admin.end();
+    }
   });
 });
