@@ -4,6 +4,7 @@
  *   npx tsx bench/sandbox-wiz-1m.ts [findings]
  */
 import { startSandbox } from '../src/sandbox/start.js';
+import { wizToken } from './naive/wiz.js';
 
 const findings = Number(process.argv[2] ?? 1_000_000);
 const sandbox = await startSandbox({ findings, seed: 1, only: ['wiz'] });
@@ -14,17 +15,7 @@ const sample = () => {
 };
 const sampler = setInterval(sample, 50);
 
-const tokenRes = await fetch(env.WIZ_AUTH_URL!, {
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({
-    grant_type: 'client_credentials',
-    audience: 'wiz-api',
-    client_id: env.WIZ_CLIENT_ID!,
-    client_secret: env.WIZ_CLIENT_SECRET!,
-  }),
-});
-const { access_token } = (await tokenRes.json()) as { access_token: string };
+const access_token = await wizToken(env);
 
 async function pageAll(field: string, selection: string, pageSize: number): Promise<void> {
   const query = `query Q($first: Int, $after: String) { ${field}(first: $first, after: $after) {
