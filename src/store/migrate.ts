@@ -17,15 +17,7 @@ function migrator<DB>(db: Kysely<DB>, schema: string | undefined): Migrator {
  * processes starting together apply each migration once. Returns the names applied now.
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<string[]> {
-  let outcome = await migrator(db, schema).migrateToLatest();
-  // Kysely's migrator looks for its table by introspecting every schema of the database; a schema that
-  // another process drops meanwhile makes that query fail ("schema … does not exist") though ours is fine.
-  // Nothing was applied then, so trying again is safe.
-  for (let retry = 1; retry <= 10 && droppedMeanwhile(outcome.error, schema); retry++) {
-    await new Promise((resolve) => setTimeout(resolve, 20 * retry));
-    outcome = await migrator(db, schema).migrateToLatest();
-  }
-  const { error, results = [] } = outcome;
+  const { error, results = [] } = await migrator(db, schema).migrateToLatest();
   if (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /previously executed migration (\S+) is missing/i.exec(message)?.[1];
@@ -51,12 +43,6 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, schema?: string): Prom
     );
   }
   return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
-}
-
-function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  const dropped = code === '3F000' ? /schema "([^"]+)" does not exist/.exec(message ?? '')?.[1] : undefined;
-  return dropped !== undefined && dropped !== ours;
 }
 
 export interface PlannedMigration {

@@ -26,6 +26,9 @@ forEachStore('store migrations', (openTestStore) => {
     const tables = await store.db.introspection.getTables();
     const names = tables.map((table) => table.name);
     for (const table of CORE_TABLES) assert.ok(names.includes(table), `missing table ${table}`);
+    const findings = tables.find((table) => table.name === 'findings');
+    assert.ok(findings?.columns.some((column) => column.name === 'finding_key' && !column.isNullable));
+    assert.ok(!names.includes('kysely_migration'), 'internal tables are listed only when asked');
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
       store.db,
     );
@@ -87,7 +90,7 @@ forEachStore('store migrations', (openTestStore) => {
 describe('migrating while another process drops its own schema', {
   skip: !testStoreDrivers().includes('postgres') && 'PostgreSQL only (set DATABASE_URL)',
 }, () => {
-  it('still opens: the dropped schema is not ours, so the migration is tried again', async () => {
+  it('still opens: Kysely looks for its migration table in our schema only', async () => {
     const databaseUrl = process.env.DATABASE_URL!;
     const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
     let churning = true;
@@ -95,7 +98,12 @@ describe('migrating while another process drops its own schema', {
     const churn = (async () => {
       while (churning) {
         const other = `arx_t_other_${randomBytes(4).toString('hex')}`;
-        await admin.query(`create schema ${other}; create table ${other}.t (id serial primary key)`);
+        // several tables: the introspection may list one and find it gone ("relation … does not exist")
+        const tables = Array.from(
+          { length: 20 },
+          (_, t) => `create table ${other}.t${t} (id serial primary key);`,
+        );
+        await admin.query(`create schema ${other}; ${tables.join(' ')}`);
         await admin.query(`drop schema ${other} cascade`);
       }
     })();
@@ -113,6 +121,36 @@ describe('migrating while another process drops its own schema', {
     } finally {
       churning = false;
       await churn;
+      await admin.end();
+    }
+  });
+});
+
+// forEachStore: this file runs in the PostgreSQL pass (scripts/test.mjs picks files that name it)
+describe('introspecting a database shared with other deployments', {
+  skip: !testStoreDrivers().includes('postgres') && 'PostgreSQL only (set DATABASE_URL)',
+}, () => {
+  it("lists the store's own tables, not another schema's, and migrates beside another's migration table", async () => {
+    const databaseUrl = process.env.DATABASE_URL!;
+    const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    const other = `arx_t_other_${randomBytes(4).toString('hex')}`;
+    const schema = `arx_t_${randomBytes(6).toString('hex')}`;
+    await admin.query(`create schema ${other}; create table ${other}.kysely_migration (name text primary key);
+      create table ${other}.foreign_thing (id int)`);
+    try {
+      const store = await openStore({ databaseUrl, schema });
+      try {
+        assert.deepEqual(store.migrated, Object.keys(MIGRATIONS));
+        const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
+        assert.ok(tables.every((table) => table.schema === schema));
+        assert.ok(!tables.some((table) => table.name === 'foreign_thing'));
+        assert.ok(tables.some((table) => table.name === 'kysely_migration'));
+      } finally {
+        await sql`drop schema ${sql.id(schema)} cascade`.execute(store.db);
+        await store.close();
+      }
+    } finally {
+      await admin.query(`drop schema ${other} cascade`);
       await admin.end();
     }
   });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type pg from 'pg';
 import { type Clock, systemClock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
@@ -10,6 +10,7 @@ import { DATA_DIR } from './embedded.js';
 import { acquireStoreLock, type StoreLock } from './lock.js';
 import { migrateToLatest } from './migrate.js';
 import { DEFAULT_HOME, defaultOwner, type StoreOptions } from './options.js';
+import { StoreDialect } from './schema-introspector.js';
 
 export type StoreDriver = 'pglite' | 'postgres';
 
@@ -102,7 +103,7 @@ interface Opened {
 }
 
 async function finishOpen(opened: Opened): Promise<Store> {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: opened.pool }) });
+  const db = new Kysely<Database>({ dialect: new StoreDialect({ pool: opened.pool }) });
   let closed = false;
   const close = async () => {
     if (closed) return;
