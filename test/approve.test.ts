@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { TestClock } from '../src/core/clock.js';
 import { isPermissionDenied } from '../src/governance/errors.js';
-import { readAuditEntries } from '../src/store/audit-repo.js';
 import { bucketParams, ManualClock, openTestGate, workflow } from './support/gate.js';
 import { forEachStore } from './support/stores.js';
 
@@ -36,7 +35,7 @@ async function deniedKind(promise: Promise<unknown>): Promise<string> {
 forEachStore('approvals', (openTestStore) => {
   it('a blocked caller proceeds once N of M approvers approve that exact call; every step audited', async () => {
     const clock = new ManualClock('2026-03-02T12:00:00Z');
-    const { gate, store, calls } = await openTestGate(openTestStore, { governance, clock });
+    const { gate, calls, audit } = await openTestGate(openTestStore, { governance, clock });
     const asleep = clock.asleep();
     const running = gate.execute(escalated, OP, bucketParams, {
       idempotencyKey: 'pab:prod-customer-uploads',
@@ -58,7 +57,7 @@ forEachStore('approvals', (openTestStore) => {
     assert.equal(out.status, 'done');
     assert.equal(calls.length, 1);
 
-    const actions = (await readAuditEntries(store.db)).map((e) => `${e.kind}:${e.action}:${e.actor}`);
+    const actions = (await audit.entries()).map((e) => `${e.kind}:${e.action}:${e.actor}`);
     assert.deepEqual(actions, [
       `intent:${OP}:workflow:wiz-distribution`,
       'approval:approval.request:workflow:wiz-distribution',
@@ -94,7 +93,7 @@ forEachStore('approvals', (openTestStore) => {
 
   it('a denial ends the wait with PermissionDenied and nothing runs', async () => {
     const clock = new ManualClock('2026-03-02T12:00:00Z');
-    const { gate, store, calls } = await openTestGate(openTestStore, { governance, clock });
+    const { gate, calls, audit } = await openTestGate(openTestStore, { governance, clock });
     const asleep = clock.asleep();
     const running = deniedKind(gate.execute(escalated, OP, bucketParams));
     await asleep;
@@ -103,13 +102,13 @@ forEachStore('approvals', (openTestStore) => {
     clock.wake();
     assert.equal(await running, 'approval_denied');
     assert.equal(calls.length, 0);
-    const last = (await readAuditEntries(store.db)).at(-1);
+    const last = (await audit.entries()).at(-1);
     assert.deepEqual([last?.kind, last?.payload.status], ['result', 'denied']);
   });
 
   it('an approval that expires counts as denied, and cannot be approved afterwards', async () => {
     const clock = new TestClock('2026-03-02T12:00:00Z'); // sleeping advances time at once
-    const { gate, store, calls } = await openTestGate(openTestStore, { governance, clock });
+    const { gate, calls, audit } = await openTestGate(openTestStore, { governance, clock });
     assert.equal(
       await deniedKind(gate.execute(escalated, OP, bucketParams, { pollMs: 10 * 60_000 })),
       'approval_expired',
@@ -118,7 +117,7 @@ forEachStore('approvals', (openTestStore) => {
     assert.equal(request?.status, 'expired');
     await assert.rejects(gate.approvals.approve(request!.id, { as: 'carol' }), /already expired/);
     assert.equal(calls.length, 0);
-    assert.ok((await readAuditEntries(store.db)).some((e) => e.action === 'approval.expire'));
+    assert.ok((await audit.entries()).some((e) => e.action === 'approval.expire'));
   });
 
   it('an approval of other params never executes these; a restarted run finds its own approved request', async () => {

@@ -3,7 +3,6 @@ import { afterEach, it } from 'node:test';
 import { TestClock } from '../src/core/clock.js';
 import { LEASE_TTL_MS } from '../src/engine/ownership.js';
 import type { ProgressEvent } from '../src/engine/progress.js';
-import { readAuditEntries } from '../src/store/audit-repo.js';
 import { EffectsRepo } from '../src/store/effects-repo.js';
 import { RunLeasesRepo } from '../src/store/run-leases-repo.js';
 import { RunsRepo } from '../src/store/runs-repo.js';
@@ -44,7 +43,7 @@ forEachStore('engine run', (openTestStore) => {
   };
 
   it('writes each effect once: pending in the ledger before the call, done with the result after', async () => {
-    const { engine, store, made, stats } = await setup();
+    const { engine, store, made, stats, audit } = await setup();
     const effects = new EffectsRepo(store.db);
     const seenDuringWrite: string[] = [];
     service.onCreate(async (ticket) => {
@@ -66,7 +65,7 @@ forEachStore('engine run', (openTestStore) => {
     assert.equal(stats.calls().tickets, 5);
 
     // every call was audited under the workflow principal and this run
-    const intents = (await readAuditEntries(store.db)).filter((e) => e.kind === 'intent');
+    const intents = (await audit.entries()).filter((e) => e.kind === 'intent');
     assert.equal(intents.length, 5);
     assert.ok(intents.every((e) => e.actor === 'workflow:ticketing' && e.run_id === out.runId));
 
@@ -84,7 +83,7 @@ forEachStore('engine run', (openTestStore) => {
   });
 
   it('reconciles a pending effect left by a crashed run: found at the target, completed without writing', async () => {
-    const { engine, store, made } = await setup();
+    const { engine, store, made, audit } = await setup();
     // what a run killed right after the service stored the ticket leaves behind
     const crashed = await new RunsRepo(store.db).create({
       workflow: 'ticketing',
@@ -105,7 +104,7 @@ forEachStore('engine run', (openTestStore) => {
     });
     assert.equal(out.summary.effects.reconciled, 1);
     assert.equal(out.summary.effects.performed, 1);
-    const reconcile = (await readAuditEntries(store.db)).find(
+    const reconcile = (await audit.entries()).find(
       (e) => e.kind === 'intent' && e.payload.reconcile === true,
     );
     assert.equal(reconcile?.run_id, out.runId, 'the look-up at the target is audited under the run');
@@ -128,7 +127,7 @@ forEachStore('engine run', (openTestStore) => {
   });
 
   it('dry run: reads and decides, writes nothing, and returns the plan', async () => {
-    const { engine, store, made } = await setup({
+    const { engine, store, made, audit } = await setup({
       governance: {
         rules: [
           { name: 'no-closing', verdict: 'deny', priority: 5, match: { operation: 'tickets:issues:close' } },
@@ -153,9 +152,7 @@ forEachStore('engine run', (openTestStore) => {
     assert.equal(out.summary.plan?.[1]?.why, 'new finding');
     assert.equal(out.summary.counts.ticketsCreated, 2, 'counted as would-be creates');
     assert.equal(out.summary.counts.denied, 1);
-    const results = (await readAuditEntries(store.db)).filter(
-      (e) => e.kind === 'result' && e.run_id === out.runId,
-    );
+    const results = (await audit.entries()).filter((e) => e.kind === 'result' && e.run_id === out.runId);
     assert.deepEqual(
       results.map((r) => [r.action, r.payload.status]),
       [

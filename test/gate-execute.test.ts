@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { isPermissionDenied, type PermissionDenied } from '../src/governance/errors.js';
-import { readAuditEntries } from '../src/store/audit-repo.js';
 import { listDriftEvents } from '../src/store/drift-repo.js';
 import { openStore } from '../src/store/open.js';
 import { bucketParams, jiraParams, openTestGate, TEST_SECRET, workflow } from './support/gate.js';
@@ -20,7 +19,7 @@ async function denial(promise: Promise<unknown>): Promise<PermissionDenied> {
 
 forEachStore('gate.execute', (openTestStore) => {
   it('allows, resolves credentials for the handler only, and audits intent then result', async () => {
-    const { gate, audit, store, calls } = await openTestGate(openTestStore);
+    const { gate, audit, calls } = await openTestGate(openTestStore);
     const out = await gate.execute(
       { principal: workflow, runId: 'run-1', resource: { environment: 'prod' } },
       'jira:issues:create',
@@ -34,7 +33,7 @@ forEachStore('gate.execute', (openTestStore) => {
     assert.equal(calls[0]!.idempotencyKey, 'jira:create:fk_1');
     assert.ok(!JSON.stringify(out).includes(TEST_SECRET), 'the caller never sees a credential');
 
-    const [intent, result] = await readAuditEntries(store.db);
+    const [intent, result] = await audit.entries();
     assert.equal(intent?.kind, 'intent');
     assert.equal(intent?.verdict, 'allow');
     assert.equal(intent?.risk, 55);
@@ -49,7 +48,7 @@ forEachStore('gate.execute', (openTestStore) => {
   });
 
   it('denies by rule, naming it, without calling the handler; the denial is audited', async () => {
-    const { gate, store, calls } = await openTestGate(openTestStore, {
+    const { gate, calls, audit } = await openTestGate(openTestStore, {
       governance: {
         rules: [{ name: 'no-tickets', verdict: 'deny', priority: 5, match: { operation: 'jira:*' } }],
       },
@@ -59,7 +58,7 @@ forEachStore('gate.execute', (openTestStore) => {
     assert.equal(err.denial.kind, 'policy');
     assert.match(err.message, /jira:issues:create denied by no-tickets/);
     assert.equal(calls.length, 0);
-    const entries = await readAuditEntries(store.db);
+    const entries = await audit.entries();
     assert.deepEqual(
       entries.map((e) => [e.kind, e.verdict]),
       [['intent', 'deny']],
@@ -68,7 +67,7 @@ forEachStore('gate.execute', (openTestStore) => {
   });
 
   it('denies unknown operations and invalid params (fail closed), audited', async () => {
-    const { gate, store, calls } = await openTestGate(openTestStore);
+    const { gate, calls, audit } = await openTestGate(openTestStore);
     const unknown = await denial(gate.execute({ principal: workflow }, 'jira:issues:delete', {}));
     assert.equal(unknown.denial.rule, '(unknown-operation)');
     const invalid = await denial(
@@ -77,7 +76,7 @@ forEachStore('gate.execute', (openTestStore) => {
     assert.equal(invalid.denial.kind, 'invalid_params');
     assert.match(invalid.denial.reasons.join(), /params\.summary/);
     assert.equal(calls.length, 0);
-    assert.equal((await readAuditEntries(store.db)).length, 2);
+    assert.equal((await audit.entries()).length, 2);
   });
 
   it('does not act when the audit trail cannot be written', async () => {
@@ -88,6 +87,38 @@ forEachStore('gate.execute', (openTestStore) => {
       (err: Error & { code?: string }) => err.code === 'audit_unavailable',
     );
     assert.equal(calls.length, 0);
+  });
+
+  it('hands back no answer of a read whose intent cannot be written', async () => {
+    const { gate, store, calls } = await openTestGate(openTestStore);
+    await sql`alter table audit_head rename to audit_head_gone`.execute(store.db);
+    await assert.rejects(
+      gate.execute({ principal: workflow }, 'wiz:findings:read', { kind: 'issues', first: 10 }),
+      (err: Error & { code?: string }) => err.code === 'audit_unavailable',
+    );
+    // a read changes nothing, so it may have run alongside the intent's write; its answer never left the gate
+    assert.ok(calls.length <= 1);
+  });
+
+  it('records each result after its intent, in call order, and verifies clean', async () => {
+    const { gate, audit, calls } = await openTestGate(openTestStore);
+    const read = { kind: 'issues', first: 10 };
+    await Promise.all(
+      Array.from({ length: 20 }, () => gate.execute({ principal: workflow }, 'wiz:findings:read', read)),
+    );
+    await gate.execute({ principal: workflow }, 'jira:issues:create', jiraParams('fk_9'));
+    const entries = await audit.entries();
+    assert.equal(calls.length, 21);
+    assert.equal(entries.filter((e) => e.kind === 'intent').length, 21);
+    const results = entries.filter((e) => e.kind === 'result');
+    assert.equal(results.length, 21);
+    for (const result of results) {
+      const intentSeq = result.payload.intent_seq as number;
+      const intent = entries.find((e) => e.seq === intentSeq);
+      assert.equal(intent?.kind, 'intent');
+      assert.ok(intentSeq < result.seq, 'a result comes after its intent');
+    }
+    assert.equal((await audit.verify()).ok, true);
   });
 
   it('escalates and, with wait "return", hands back a pending approval without acting', async () => {
@@ -108,7 +139,7 @@ forEachStore('gate.execute', (openTestStore) => {
   });
 
   it('in dry-run evaluates and audits but does not call write handlers; reads still run', async () => {
-    const { gate, store, calls } = await openTestGate(openTestStore);
+    const { gate, calls, audit } = await openTestGate(openTestStore);
     const write = await gate.execute(
       { principal: workflow, dryRun: true },
       'jira:issues:create',
@@ -122,7 +153,7 @@ forEachStore('gate.execute', (openTestStore) => {
       calls.map((c) => c.operation),
       ['wiz:findings:read'],
     );
-    const results = (await readAuditEntries(store.db)).filter((e) => e.kind === 'result');
+    const results = (await audit.entries()).filter((e) => e.kind === 'result');
     assert.deepEqual(
       results.map((r) => r.payload.status),
       ['skipped', 'ok'],
@@ -130,12 +161,12 @@ forEachStore('gate.execute', (openTestStore) => {
   });
 
   it('audits handler failures with secrets scrubbed and rethrows', async () => {
-    const { gate, store } = await openTestGate(openTestStore);
+    const { gate, audit } = await openTestGate(openTestStore);
     await assert.rejects(
       gate.execute({ principal: workflow }, 'jira:issues:create', { ...jiraParams(), summary: 'fail' }),
       /tool failed/,
     );
-    const result = (await readAuditEntries(store.db)).find((e) => e.kind === 'result');
+    const result = (await audit.entries()).find((e) => e.kind === 'result');
     assert.equal(result?.payload.status, 'error');
     assert.ok(!JSON.stringify(result).includes(TEST_SECRET));
   });
@@ -172,7 +203,7 @@ forEachStore('gate.execute', (openTestStore) => {
 
 forEachStore('gate.execute: kill switch', (openTestStore, driver) => {
   it('a freeze stops a running caller at its next write, reads go on, resume lifts it', async (t) => {
-    const { gate, store, calls, clock } = await openTestGate(openTestStore);
+    const { gate, store, calls, clock, audit } = await openTestGate(openTestStore);
     // the operator's CLI is another process: on PostgreSQL its own connection pool, on PGlite (one owning
     // process) a second gate on the same store
     const operatorStore =
@@ -194,9 +225,7 @@ forEachStore('gate.execute: kill switch', (openTestStore, driver) => {
       calls.map((c) => c.params.findingKey ?? c.operation),
       ['a', 'wiz:findings:read', 'c'],
     );
-    const controls = (await readAuditEntries(store.db))
-      .filter((e) => e.kind === 'control')
-      .map((e) => e.action);
+    const controls = (await audit.entries()).filter((e) => e.kind === 'control').map((e) => e.action);
     assert.deepEqual(controls, ['killswitch.freeze', 'killswitch.unfreeze']);
   });
 

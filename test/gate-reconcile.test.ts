@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { isPermissionDenied } from '../src/governance/errors.js';
 import type { HandlerContext } from '../src/governance/gate.js';
-import { readAuditEntries } from '../src/store/audit-repo.js';
 import { jiraParams, openTestGate, workflow } from './support/gate.js';
 import { forEachStore } from './support/stores.js';
 
@@ -25,7 +24,7 @@ forEachStore('gate.reconcile', (openTestStore) => {
   }
 
   it('returns what the target has, with the effect key the write would use, and audits intent and result', async () => {
-    const { gate, store, seen } = await gateWithReconcile();
+    const { gate, seen, audit } = await gateWithReconcile();
     const found = await gate.reconcile(
       { principal: workflow, runId: 'r1' },
       'jira:issues:create',
@@ -44,7 +43,7 @@ forEachStore('gate.reconcile', (openTestStore) => {
       (seen[0]?.credentials as Record<string, string> | undefined)?.api_token,
       'the reconcile gets the broker credentials',
     );
-    const entries = await readAuditEntries(store.db);
+    const entries = await audit.entries();
     assert.deepEqual(
       entries.map((e) => [e.kind, e.payload.rule ?? e.payload.found, e.payload.reconcile]),
       [

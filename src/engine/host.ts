@@ -91,7 +91,14 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
       approvals: store.driver === 'postgres' ? 'wait' : 'park',
       ...(options.log ? { log: options.log } : {}),
     });
-    return { engine, store, close: () => store.close() };
+    const close = async () => {
+      try {
+        await governance.audit.flush(); // the last calls' result records
+      } finally {
+        await store.close();
+      }
+    };
+    return { engine, store, close };
   } catch (err) {
     await store.close().catch(() => {});
     throw err;

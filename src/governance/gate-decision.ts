@@ -1,5 +1,4 @@
 import type { Logger } from '../log/logger.js';
-import { countIntentsSince } from '../store/audit-repo.js';
 import { recordDriftEvents } from '../store/drift-repo.js';
 import type { Operation } from './catalog.js';
 import { type Decision, decide } from './decide.js';
@@ -7,7 +6,8 @@ import { manifestFor } from './drift.js';
 import type { GateContext, GateOptions } from './gate-types.js';
 import type { KillSwitch } from './kill-switch.js';
 import { type Principal, principalRef } from './principal.js';
-import { frequencyWindowMs } from './risk.js';
+import type { RecentCalls } from './recent-calls.js';
+import { frequencySaturation, frequencyWindowMs } from './risk.js';
 
 /** The gate's I/O around `decide`: reading the facts from the store, and acting on drift. */
 
@@ -15,23 +15,29 @@ const HOUR_MS = 3_600_000;
 
 type Deps = Pick<GateOptions, 'db' | 'clock' | 'governance' | 'connectors' | 'catalog'> & {
   killSwitch: KillSwitch;
+  recentCalls: RecentCalls;
 };
 
-/** Reads the kill switch and the principal's recent call counts, then decides. */
+/** Reads the kill switch and the principal's recent call counts (each only as far as it matters), then decides. */
 export async function gatherAndDecide(
   deps: Deps,
   context: GateContext,
   operationId: string,
   operation: Operation | undefined,
 ): Promise<Decision> {
-  const { db, clock, governance, connectors } = deps;
+  const { clock, governance, connectors } = deps;
   const now = clock.now();
   const ref = principalRef(context.principal);
   const killSwitch = operation ? await deps.killSwitch.check(context.principal, operation.verb) : undefined;
-  const since = (ms: number) => new Date(now.getTime() - ms);
-  const rateLimited = manifestFor(governance.drift, context.principal)?.max_calls_per_hour !== undefined;
-  const callsLastHour = rateLimited ? await countIntentsSince(db, ref, since(HOUR_MS)) : undefined;
-  const recentCalls = await countIntentsSince(db, ref, since(frequencyWindowMs(governance.risk_weights)));
+  const hourlyLimit = manifestFor(governance.drift, context.principal)?.max_calls_per_hour;
+  const callsLastHour =
+    hourlyLimit !== undefined ? await deps.recentCalls.count(ref, HOUR_MS, hourlyLimit) : undefined;
+  const weights = governance.risk_weights;
+  const recentCalls = await deps.recentCalls.count(
+    ref,
+    frequencyWindowMs(weights),
+    frequencySaturation(weights),
+  );
   const decision = decide(
     { governance, connectors },
     {

@@ -2,6 +2,7 @@ import { hashOf } from '../core/canonical.js';
 import { ArxError, UsageError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
 import { type Logger, logger } from '../log/logger.js';
+import type { AuditEntry } from '../store/audit-repo.js';
 import { APPROVAL_STATUSES } from '../store/governance-statuses.js';
 import { Approvals } from './approvals.js';
 import type { Operation } from './catalog.js';
@@ -22,6 +23,7 @@ import { RECONCILE_RULE } from './gate-types.js';
 import { KillSwitch } from './kill-switch.js';
 import { BUILTIN_RULES } from './policy.js';
 import { PRINCIPAL_KINDS, type Principal, principalRef } from './principal.js';
+import { RecentCalls } from './recent-calls.js';
 
 /**
  * The gate: the only way to act on a tool. For each call —
@@ -40,12 +42,14 @@ export class Gate {
   readonly #reconcilers = new Map<string, Reconciler>();
   readonly #options: GateOptions;
   readonly #log: Logger;
+  readonly #recentCalls: RecentCalls;
 
   constructor(options: GateOptions) {
     this.#options = options;
     this.#log = options.log ?? logger();
     this.approvals = new Approvals(options.db, options.governance.approvals, options.audit, options.clock);
     this.killSwitch = new KillSwitch(options.db, options.audit, options.clock);
+    this.#recentCalls = new RecentCalls({ db: options.db, clock: options.clock });
   }
 
   /** Connectors register one handler per catalog operation; only the gate ever calls it. */
@@ -131,6 +135,7 @@ export class Gate {
         ],
       },
     });
+    this.#recentCalls.recorded(ref);
     if (block) {
       throw new PermissionDenied({
         kind: 'kill_switch',
@@ -192,7 +197,7 @@ export class Gate {
           }
         : await this.decideCall(context, operationId, operation);
 
-    const intent = await audit.append({
+    const intentWrite = audit.append({
       kind: 'intent',
       actor: ref,
       action: operationId,
@@ -216,15 +221,26 @@ export class Gate {
         calls_last_hour: decision.callsLastHour,
       },
     });
-    const decided: Decided = {
+    intentWrite.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+    this.#recentCalls.recorded(ref);
+    const decidedAt = (auditSeq: number): Decided => ({
       verdict: decision.verdict,
       rule: decision.rule,
       reasons: decision.reasons,
       score: decision.score,
-      auditSeq: intent.seq,
+      auditSeq,
       idempotencyKey,
       paramsHash,
-    };
+    });
+
+    if (operation?.verb === 'read' && decision.verdict === 'allow' && !decision.drift) {
+      // A read changes nothing at the tool, so it runs while its intent is being written; its answer is
+      // released only once the intent is durable (`run` waits), and discarded if it cannot be.
+      const result = await this.run<R>(operation, input, context, idempotencyKey, intentWrite);
+      return { status: 'done', result, ...decidedAt((await intentWrite).seq) };
+    }
+    const intent = await intentWrite;
+    const decided = decidedAt(intent.seq);
     if (decision.drift) await this.afterDrift(context.principal, operationId, decision);
 
     if (decision.verdict === 'deny' || !operation) {
@@ -240,7 +256,7 @@ export class Gate {
 
     const writes = operation.verb !== 'read';
     if (context.dryRun && (writes || decision.verdict !== 'allow')) {
-      await this.recordResult(intent.seq, context, operationId, { status: 'skipped', dry_run: true });
+      this.recordResult(intent.seq, context, operationId, { status: 'skipped', dry_run: true });
       return { status: 'dry_run', ...decided };
     }
 
@@ -272,7 +288,7 @@ export class Gate {
         }
       } catch (err) {
         if (err instanceof PermissionDenied) {
-          await this.recordResult(intent.seq, context, operationId, {
+          this.recordResult(intent.seq, context, operationId, {
             status: 'denied',
             approval_id: approvalId,
           });
@@ -283,7 +299,7 @@ export class Gate {
       // the wait may have been long: the kill switch still has the last word
       const block = await this.killSwitch.check(context.principal, operation.verb);
       if (block) {
-        await this.recordResult(intent.seq, context, operationId, { status: 'denied', reason: block.reason });
+        this.recordResult(intent.seq, context, operationId, { status: 'denied', reason: block.reason });
         throw new PermissionDenied({
           kind: 'kill_switch',
           operation: operationId,
@@ -301,7 +317,7 @@ export class Gate {
   /** Gathers the facts (kill switch, recent calls) and decides. */
   private decideCall(context: GateContext, operationId: string, operation: Operation | undefined) {
     return gatherAndDecide(
-      { ...this.#options, killSwitch: this.killSwitch },
+      { ...this.#options, killSwitch: this.killSwitch, recentCalls: this.#recentCalls },
       context,
       operationId,
       operation,
@@ -322,7 +338,8 @@ export class Gate {
     input: unknown,
     context: GateContext,
     idempotencyKey: string,
-    intentSeq: number,
+    /** The call's intent record: written already, or (a read) still being written while the handler runs. */
+    intent: number | Promise<AuditEntry>,
     /** A reconcile runs through the same path, with its own function and result fields. */
     as?: { fn: Reconciler; extra: (result: unknown) => Record<string, unknown> },
   ): Promise<R> {
@@ -330,28 +347,46 @@ export class Gate {
     const handler = as?.fn ?? this.#handlers.get(operation.id);
     const started = clock.now().getTime();
     const elapsed = () => clock.now().getTime() - started;
+    let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
     if (!handler) {
-      await this.recordResult(intentSeq, context, operation.id, {
-        status: 'error',
-        error: 'no handler registered',
-        duration_ms: 0,
-      });
-      throw new ArxError('no_handler', `no connector handler is registered for ${operation.id}`, {
-        hint: `is the ${operation.connector} connector installed and registered with the gate?`,
-      });
+      outcome = {
+        ok: false,
+        error: new ArxError('no_handler', `no connector handler is registered for ${operation.id}`, {
+          hint: `is the ${operation.connector} connector installed and registered with the gate?`,
+        }),
+      };
+    } else {
+      try {
+        const credentials = await broker.resolve({
+          connector: operation.connector,
+          operation: operation.id,
+          principal: principalRef(context.principal),
+        });
+        const signal = context.signal ?? new AbortController().signal;
+        const parentLog = this.#log;
+        let log: Logger | undefined;
+        const result = await handler(input, {
+          credentials,
+          signal,
+          clock,
+          operation,
+          idempotencyKey,
+          // made on first use: most calls never log, and a child logger per call is not free
+          get log() {
+            log ??= parentLog.child({ operation: operation.id, principal: principalRef(context.principal) });
+            return log;
+          },
+        });
+        outcome = { ok: true, result };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
     }
-    let result: unknown;
-    try {
-      const credentials = await broker.resolve({
-        connector: operation.connector,
-        operation: operation.id,
-        principal: principalRef(context.principal),
-      });
-      const signal = context.signal ?? new AbortController().signal;
-      const log = this.#log.child({ operation: operation.id, principal: principalRef(context.principal) });
-      result = await handler(input, { credentials, signal, clock, log, operation, idempotencyKey });
-    } catch (err) {
-      await this.recordResult(intentSeq, context, operation.id, {
+    // no answer leaves the gate before its intent is durable; if it cannot be written, this throws
+    const intentSeq = typeof intent === 'number' ? intent : (await intent).seq;
+    if (!outcome.ok) {
+      const err = outcome.error;
+      this.recordResult(intentSeq, context, operation.id, {
         status: 'error',
         error: secrets.scrub(err instanceof Error ? err.message : String(err)),
         error_code: err instanceof ArxError ? err.code : undefined,
@@ -359,22 +394,27 @@ export class Gate {
       });
       throw err;
     }
-    await this.recordResult(intentSeq, context, operation.id, {
+    this.recordResult(intentSeq, context, operation.id, {
       status: 'ok',
-      ...as?.extra(result),
-      outputs_hash: hashOf(result ?? null),
+      ...as?.extra(outcome.result),
+      outputs_hash: hashOf(outcome.result ?? null),
       duration_ms: elapsed(),
     });
-    return result as R;
+    return outcome.result as R;
   }
 
-  private async recordResult(
+  /**
+   * The result record is not waited for: the intent was durable before anything ran, and results are
+   * written in order with the next batch (a crash can lose the last few, never leave a hole; `audit.flush`
+   * waits for them).
+   */
+  private recordResult(
     intentSeq: number,
     context: GateContext,
     operationId: string,
     payload: Record<string, unknown>,
-  ): Promise<void> {
-    await this.#options.audit.append({
+  ): void {
+    this.#options.audit.defer({
       kind: 'result',
       actor: principalRef(context.principal),
       action: operationId,

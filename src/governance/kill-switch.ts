@@ -10,11 +10,14 @@ import type { Db } from '../store/repo-support.js';
 import type { AuditTrail } from './audit/trail.js';
 import type { Verb } from './catalog.js';
 import { type Principal, principalRef } from './principal.js';
+import { RefreshingValue } from './refreshing-value.js';
 
 /**
  * The kill switch: `freeze` stops every write by everyone, `suspend` stops one principal entirely. State
- * lives in the store and is read on every gate call, so it takes effect at the next call in every process
- * sharing the store — including a workflow that is already running. Every change is audited.
+ * lives in the store. A call that writes reads it afresh, so a freeze stops the next write in every process
+ * sharing the store — including a workflow that is already running. A read uses the state read in the last
+ * 250 ms, or up to a second while a fresher read runs (a suspension reaches another process's reads that much
+ * later); a change made through this object applies at once. Every change is audited.
  */
 export interface KillSwitchBlock {
   kind: 'freeze' | 'suspend';
@@ -27,12 +30,25 @@ export interface KillSwitchChange {
   reason?: string | undefined;
 }
 
+/** A read uses a state this fresh as it is; up to READ_USABLE_MS old, while a fresher one is read meanwhile. */
+const READ_FRESH_MS = 250;
+const READ_USABLE_MS = 1000;
+
 export class KillSwitch {
+  readonly #state: RefreshingValue<KillSwitchEntry[]>;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#state = new RefreshingValue({
+      read: () => readKillSwitch(this.db),
+      clock,
+      freshMs: READ_FRESH_MS,
+      usableMs: READ_USABLE_MS,
+    });
+  }
 
   /**
    * Whether this call must stop: a suspended principal is stopped for every operation; a freeze stops every
@@ -40,7 +56,7 @@ export class KillSwitch {
    * @example const block = await killSwitch.check(principal, 'write'); if (block) deny(block.reason);
    */
   async check(principal: Principal, verb: Verb): Promise<KillSwitchBlock | undefined> {
-    const entries = await readKillSwitch(this.db);
+    const entries = verb === 'read' ? await this.#state.get() : await this.#state.readNow();
     const ref = principalRef(principal);
     const suspended = entries.find((e) => e.kind === KILL_SWITCH_KINDS.suspend && e.principal === ref);
     if (suspended) return { kind: 'suspend', reason: `${ref} is suspended${describe(suspended)}` };
@@ -51,7 +67,7 @@ export class KillSwitch {
   }
 
   status(): Promise<KillSwitchEntry[]> {
-    return readKillSwitch(this.db);
+    return this.#state.readNow();
   }
 
   /** Stops every write. Returns false when a freeze was already in place. */
@@ -69,6 +85,7 @@ export class KillSwitch {
     const kind = principal ? KILL_SWITCH_KINDS.suspend : KILL_SWITCH_KINDS.freeze;
     const target = principal ? principalRef(principal) : '';
     const lifted = await releaseKillSwitch(this.db, kind, target);
+    this.#state.invalidate();
     if (lifted) {
       await this.audit.append({
         kind: 'control',
@@ -92,13 +109,15 @@ export class KillSwitch {
       action: kind === 'freeze' ? 'killswitch.freeze' : 'killswitch.suspend',
       payload: { principal: principal || undefined, reason: change.reason },
     });
-    return engageKillSwitch(this.db, {
+    const engaged = await engageKillSwitch(this.db, {
       kind,
       principal,
       reason: change.reason ?? null,
       actor: change.actor,
       at: this.clock.now(),
     });
+    this.#state.invalidate();
+    return engaged;
   }
 }
 

@@ -41,7 +41,7 @@ export function createGovernance(options: GovernanceOptions): Governance {
   const signer =
     options.signer ??
     loadOrCreateSigner({ signingKeyPath: config.governance.audit.signing_key_path, home: options.home });
-  const audit = new AuditTrail({ db, clock, signer, checkpoints: config.governance.audit });
+  const audit = new AuditTrail({ db, clock, signer, checkpoints: config.governance.audit, log: options.log });
   const catalog = options.catalog ?? builtinCatalog();
   const gate = new Gate({
     db,

@@ -46,6 +46,15 @@ export function frequencyWindowMs(weights: RiskWeights): number {
 }
 
 /**
+ * Calls in the window past which the frequency factor stops growing (its cap is reached): counting further
+ * changes no score, so the gate counts up to here.
+ */
+export function frequencySaturation(weights: RiskWeights): number {
+  const { free_calls, points_per_call, cap } = weights.session_frequency;
+  return free_calls + (points_per_call > 0 ? Math.ceil(cap / points_per_call) : 0);
+}
+
+/**
  * Scores one call.
  * @example
  * scoreRisk({ operation: { id: 'jira:issues:create', verb: 'write', connector: 'jira' }, recentCalls: 0,
@@ -70,7 +79,9 @@ function frequencyFactor(recentCalls: number, weights: RiskWeights): RiskFactor 
   const { window, points_per_call, cap, free_calls } = weights.session_frequency;
   const counted = Math.max(0, recentCalls - free_calls);
   const points = Math.min(cap, Math.round(counted * points_per_call));
-  return { factor: 'frequency', points, detail: `${recentCalls} calls in ${window}` };
+  // the gate stops counting at the saturation point, so a count there means "at least"
+  const atLeast = recentCalls >= frequencySaturation(weights) ? '≥' : '';
+  return { factor: 'frequency', points, detail: `${atLeast}${recentCalls} calls in ${window}` };
 }
 
 function targetFactor(resource: ResourceContext | undefined, weights: RiskWeights): RiskFactor {

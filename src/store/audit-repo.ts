@@ -1,7 +1,7 @@
-import type { ColumnType } from 'kysely';
+import { type ColumnType, sql } from 'kysely';
 import type { Json, Timestamp } from './database.js';
 import type { AuditKind } from './governance-statuses.js';
-import { type Db, inTransaction, toJson } from './repo-support.js';
+import { type Db, recordset } from './repo-support.js';
 
 /**
  * The audit log's storage: append under the head-row lock, read back in chain order, count a principal's
@@ -79,42 +79,64 @@ export interface AuditCheckpoint {
   signature: string;
 }
 
-/** What a caller appends: the entry (with seq, prev_hash and hash filled in) and maybe a checkpoint. */
-export interface AuditAppend {
-  entry: AuditEntry;
-  checkpoint?: AuditCheckpoint;
+/** One batch for the chain: entries in seq order, each chained onto the one before, and their checkpoints. */
+export interface AuditBatch {
+  entries: AuditEntry[];
+  checkpoints: AuditCheckpoint[];
 }
 
+const ENTRY_COLUMNS = {
+  seq: 'bigint',
+  at: 'timestamptz',
+  kind: 'text',
+  actor: 'text',
+  action: 'text',
+  verdict: 'text',
+  risk: 'integer',
+  run_id: 'text',
+  payload: 'jsonb',
+  prev_hash: 'text',
+  hash: 'text',
+} as const;
+
+const CHECKPOINT_COLUMNS = {
+  seq: 'bigint',
+  at: 'timestamptz',
+  hash: 'text',
+  key_id: 'text',
+  signature: 'text',
+} as const;
+
 /**
- * Appends one entry. Inside one transaction: lock the head row (`FOR UPDATE`, so concurrent writers on
- * PostgreSQL queue up and the chain never forks), let `build` chain the entry onto the head, insert it (and
- * its checkpoint), move the head. If anything fails nothing is written.
+ * Appends a batch in ONE statement, and only if the head is still `expected`: the head row moves from
+ * `expected` to the batch's last entry, and the entries and checkpoints are inserted only when it did. A
+ * writer in another process that moved the head first makes this return false (nothing written): read the
+ * head again, chain the batch onto it, and try again. On PostgreSQL the UPDATE waits for a concurrent
+ * writer's lock and then re-checks its WHERE, so the chain never forks; the statement is its own
+ * transaction, so a batch is written whole or not at all.
  */
-export async function appendAuditEntry(db: Db, build: (head: AuditHead) => AuditAppend): Promise<AuditEntry> {
-  return inTransaction(db, async (trx) => {
-    const headRow = await trx
-      .selectFrom('audit_head')
-      .selectAll()
-      .where('id', '=', 1)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const { entry, checkpoint } = build(toHead(headRow));
-    await trx
-      .insertInto('audit_log')
-      .values({ ...entry, payload: toJson(entry.payload) })
-      .execute();
-    if (checkpoint) await trx.insertInto('audit_checkpoints').values(checkpoint).execute();
-    await trx
-      .updateTable('audit_head')
-      .set({
-        seq: entry.seq,
-        hash: entry.hash,
-        ...(checkpoint ? { checkpoint_seq: checkpoint.seq, checkpoint_at: checkpoint.at } : {}),
-      })
-      .where('id', '=', 1)
-      .execute();
-    return entry;
-  });
+export async function appendAuditBatch(db: Db, expected: AuditHead, batch: AuditBatch): Promise<boolean> {
+  const last = batch.entries.at(-1);
+  if (!last) return true;
+  const checkpoint = batch.checkpoints.at(-1);
+  const result = await sql<{ moved: string }>`
+    with moved as (
+      update audit_head set seq = ${last.seq}, hash = ${last.hash},
+        checkpoint_seq = ${checkpoint ? checkpoint.seq : sql.ref('checkpoint_seq')},
+        checkpoint_at = ${checkpoint ? checkpoint.at : sql.ref('checkpoint_at')}
+      where id = 1 and seq = ${expected.seq} and hash = ${expected.hash}
+      returning 1
+    ), entries as (
+      insert into audit_log (${sql.join(Object.keys(ENTRY_COLUMNS).map((c) => sql.id(c)))})
+      ${recordset(ENTRY_COLUMNS, batch.entries)} where exists (select 1 from moved)
+      returning 1
+    ), checkpoints as (
+      insert into audit_checkpoints (${sql.join(Object.keys(CHECKPOINT_COLUMNS).map((c) => sql.id(c)))})
+      ${recordset(CHECKPOINT_COLUMNS, batch.checkpoints)} where exists (select 1 from moved)
+      returning 1
+    )
+    select (select count(*) from moved) as moved`.execute(db);
+  return Number(result.rows[0]?.moved ?? 0) === 1;
 }
 
 export async function readAuditHead(db: Db): Promise<AuditHead> {
@@ -157,14 +179,22 @@ export async function readAuditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
   return rows.map((row) => ({ ...row, seq: Number(row.seq), at: new Date(row.at).toISOString() }));
 }
 
-/** Gate calls (intents) `actor` made at or after `since`: session frequency and drift rate limits. */
-export async function countIntentsSince(db: Db, actor: string, since: Date): Promise<number> {
-  const row = await db
+/**
+ * Gate calls (intents) `actor` made at or after `since`: session frequency and drift rate limits. With
+ * `upTo`, counting stops there (what the caller needs to decide is whether a threshold is reached), so the
+ * cost stays flat however busy the principal is.
+ */
+export async function countIntentsSince(db: Db, actor: string, since: Date, upTo?: number): Promise<number> {
+  let recent = db
     .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .select('seq')
     .where('kind', '=', 'intent')
     .where('actor', '=', actor)
-    .where('at', '>=', since)
+    .where('at', '>=', since);
+  if (upTo !== undefined) recent = recent.limit(upTo);
+  const row = await db
+    .selectFrom(recent.as('recent'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -6,7 +6,6 @@ import { generateSigner } from '../../src/governance/audit/keys.js';
 import { ConfigCredentialBroker } from '../../src/governance/credentials.js';
 import { createGovernance } from '../../src/governance/open.js';
 import { createLogger } from '../../src/log/logger.js';
-import { readAuditEntries } from '../../src/store/audit-repo.js';
 import type { OpenTestStore } from './stores.js';
 
 /**
@@ -49,7 +48,7 @@ export async function openConnectorGate(openTestStore: OpenTestStore, options: C
     runtime,
     /** Audit entries for one operation, oldest first. */
     async audited(operation: string) {
-      return (await readAuditEntries(store.db)).filter((entry) => entry.action === operation);
+      return (await governance.audit.entries()).filter((entry) => entry.action === operation);
     },
   };
 }

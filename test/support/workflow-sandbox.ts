@@ -14,7 +14,6 @@ import { ConfigCredentialBroker } from '../../src/governance/credentials.js';
 import { createGovernance } from '../../src/governance/open.js';
 import { createLogger } from '../../src/log/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start.js';
-import { readAuditEntries } from '../../src/store/audit-repo.js';
 import type { Store } from '../../src/store/open.js';
 import { withBuiltinPolicy } from '../../src/workflows/library/index.js';
 import { sandboxWorkflowOptions } from '../../src/workflows/library/shared/sandbox-options.js';
@@ -104,7 +103,7 @@ export class WorkflowSandbox {
   }
 
   async audit(action?: string) {
-    const entries = await readAuditEntries(this.store.db);
+    const entries = await this.governance.audit.entries();
     return action ? entries.filter((e) => e.action === action) : entries;
   }
 

@@ -17,9 +17,14 @@ export async function withGovernance<T>(
   work: (session: GovernanceSession) => Promise<T>,
 ): Promise<T> {
   const { createGovernance } = await import('../../governance/open.js');
-  return withStore(options, ({ store, config, home }) =>
-    work({ ...createGovernance({ db: store.db, clock: store.clock, config, home }), store, config }),
-  );
+  return withStore(options, async ({ store, config, home }) => {
+    const governance = createGovernance({ db: store.db, clock: store.clock, config, home });
+    try {
+      return await work({ ...governance, store, config });
+    } finally {
+      await governance.audit.flush();
+    }
+  });
 }
 
 /** The store and configuration only (audit verify/export/tail need no gate). */
