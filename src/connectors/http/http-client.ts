@@ -153,7 +153,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           if (req.signal?.aborted) throw req.signal.reason;
           throw timeout.aborted ? timeoutError(site, timeoutMs) : networkError(site, err);
         }
-        const pauseMs = governor.observe(bucket, response.headers);
+        const pauseMs = governor.observe(bucket, response.headers, response.status);
         log.debug(
           { tool, endpoint: site.endpoint, status: response.status, ms: Date.now() - started },
           'http call',

@@ -2,6 +2,7 @@ export * from './call-stats.js';
 export * from './circuit-breaker.js';
 export * from './errors.js';
 export * from './http-client.js';
+export * from './rate-adaptation.js';
 export * from './rate-governor.js';
 export * from './rate-headers.js';
 export * from './rate-limits.js';

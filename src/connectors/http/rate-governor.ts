@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../../core/clock.js';
+import { type AdaptiveRate, adaptRate, type RateOutcome, startAdaptiveRate } from './rate-adaptation.js';
 import { pauseFromSignal, type RateSignal, readRateSignal } from './rate-headers.js';
 import {
   type RateLimitOverrides,
@@ -19,6 +20,8 @@ export interface BucketRef {
 export interface BucketState {
   id: string;
   spec: RateLimitSpec;
+  /** Requests per `spec.perSeconds` now allowed: `spec.requests`, or what was learned when `spec.adaptive`. */
+  rate: number;
   tokens: number;
   inFlight: number;
   pausedUntil: number;
@@ -30,8 +33,11 @@ export type Release = () => void;
 export interface RateGovernor {
   /** Waits until the bucket has a token, is not paused and has a free concurrency slot. */
   acquire(ref: BucketRef, signal?: AbortSignal): Promise<Release>;
-  /** Reads Retry-After / X-RateLimit-* / Qualys ToWait-Sec and pauses the bucket; returns the pause in ms. */
-  observe(ref: BucketRef, headers: Pick<Headers, 'get'>): number;
+  /**
+   * Reads Retry-After / X-RateLimit-* / Qualys ToWait-Sec and pauses the bucket; returns the pause in ms.
+   * With the status, an adaptive bucket also learns from the answer (rate-adaptation.ts).
+   */
+  observe(ref: BucketRef, headers: Pick<Headers, 'get'>, status?: number): number;
   /** Holds every call on this bucket for `ms` (capped at `maxPauseMs`). */
   pause(ref: BucketRef, ms: number): void;
   state(ref: BucketRef): BucketState;
@@ -50,7 +56,9 @@ export interface RateGovernorOptions {
 /** Longest pause any header can impose; beyond this the call fails and the step's own retry takes over. */
 export const MAX_PAUSE_MS = 15 * 60_000;
 
-interface Bucket extends BucketState {
+interface Bucket extends Omit<BucketState, 'rate'> {
+  /** Present when the spec is adaptive; otherwise the rate is `spec.requests`. */
+  learned?: AdaptiveRate;
   updatedAt: number;
   waiters: Array<() => void>;
 }
@@ -75,6 +83,7 @@ export function createRateGovernor(options: RateGovernorOptions = {}): RateGover
       bucket = {
         id,
         spec,
+        learned: spec.adaptive ? startAdaptiveRate(spec.requests, spec.adaptive.ceiling) : undefined,
         tokens: capacity(spec),
         inFlight: 0,
         pausedUntil: 0,
@@ -88,7 +97,7 @@ export function createRateGovernor(options: RateGovernorOptions = {}): RateGover
 
   function refill(bucket: Bucket, at: number): void {
     const elapsed = Math.max(0, at - bucket.updatedAt);
-    bucket.tokens = Math.min(capacity(bucket.spec), bucket.tokens + elapsed * ratePerMs(bucket.spec));
+    bucket.tokens = Math.min(capacity(bucket.spec), bucket.tokens + elapsed * ratePerMs(bucket));
     bucket.updatedAt = at;
   }
 
@@ -134,18 +143,23 @@ export function createRateGovernor(options: RateGovernorOptions = {}): RateGover
             bucket.waiters.shift()?.();
           };
         }
-        await clock.sleep(Math.ceil((1 - bucket.tokens) / ratePerMs(bucket.spec)), signal);
+        await clock.sleep(Math.ceil((1 - bucket.tokens) / ratePerMs(bucket)), signal);
       }
     },
 
-    observe(ref, headers) {
+    observe(ref, headers, status) {
       const bucket = bucketFor(ref);
       const at = now();
       const signal: RateSignal = readRateSignal(headers, at);
-      if (signal.remaining !== undefined) {
-        refill(bucket, at);
-        bucket.tokens = Math.min(bucket.tokens, signal.remaining);
+      refill(bucket, at);
+      if (bucket.learned && status !== undefined) {
+        adaptRate(bucket.learned, outcomeOf(status, signal), {
+          now: at,
+          windowMs: bucket.spec.perSeconds * 1000,
+          saturated: bucket.tokens < 1,
+        });
       }
+      if (signal.remaining !== undefined) bucket.tokens = Math.min(bucket.tokens, signal.remaining);
       const pauseMs = Math.min(pauseFromSignal(signal, at), maxPauseMs);
       if (pauseMs > 0) bucket.pausedUntil = Math.max(bucket.pausedUntil, at + pauseMs);
       return pauseMs;
@@ -160,7 +174,7 @@ export function createRateGovernor(options: RateGovernorOptions = {}): RateGover
       const bucket = bucketFor(ref);
       refill(bucket, now());
       const { id, spec, tokens, inFlight, pausedUntil } = bucket;
-      return { id, spec, tokens, inFlight, pausedUntil };
+      return { id, spec, rate: rateOf(bucket), tokens, inFlight, pausedUntil };
     },
   };
 }
@@ -169,6 +183,16 @@ function capacity(spec: RateLimitSpec): number {
   return Math.max(1, spec.burst ?? spec.requests);
 }
 
-function ratePerMs(spec: RateLimitSpec): number {
-  return spec.requests / (spec.perSeconds * 1000);
+function rateOf(bucket: Bucket): number {
+  return bucket.learned?.rate ?? bucket.spec.requests;
+}
+
+function ratePerMs(bucket: Bucket): number {
+  return rateOf(bucket) / (bucket.spec.perSeconds * 1000);
+}
+
+function outcomeOf(status: number, signal: RateSignal): RateOutcome {
+  if (status === 429) return 'limited';
+  if (status >= 400) return 'other';
+  return signal.nearLimit ? 'near-limit' : 'success';
 }

@@ -9,6 +9,8 @@ export interface RateSignal {
   remaining?: number;
   /** When the window resets (epoch ms), when the server says. */
   resetAt?: number;
+  /** The server warns that little budget is left (Jira `X-RateLimit-NearLimit: true`, §2.7). */
+  nearLimit?: boolean;
 }
 
 type HeaderSource = Pick<Headers, 'get'>;
@@ -62,6 +64,7 @@ export function readRateSignal(headers: HeaderSource, now: number): RateSignal {
   if (remaining !== null && /^\d+$/.test(remaining.trim())) signal.remaining = Number(remaining);
   const resetAt = parseReset(firstHeader(headers, RESET), now);
   if (resetAt !== undefined) signal.resetAt = resetAt;
+  if (headers.get('x-ratelimit-nearlimit')?.trim().toLowerCase() === 'true') signal.nearLimit = true;
   return signal;
 }
 

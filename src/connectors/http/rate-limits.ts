@@ -1,8 +1,9 @@
 /**
  * Each vendor's documented request limits, as the seed of the rate governor's token buckets. Numbers come
  * from `api-contracts.md` (Wiz §1.7, Jira §2.7, Slack §3.3, PagerDuty §4.1/§4.2, Qualys §5.4, ServiceNow §6);
- * where the vendor publishes no number we stay below what well-behaved clients use and say so. Every entry
- * can be overridden per connector in arx.yaml (`connectors.<name>.rate_limits`).
+ * where the vendor publishes no number we start below what well-behaved clients use, say so, and mark the entry
+ * `adaptive` so the governor learns the real limit from the answers (rate-adaptation.ts). Every entry can be
+ * overridden per connector in arx.yaml (`connectors.<name>.rate_limits`); a rate given there is pinned.
  */
 export interface RateLimitSpec {
   /** Requests allowed per `perSeconds`. */
@@ -14,6 +15,11 @@ export interface RateLimitSpec {
   concurrency?: number;
   /** `key`: one bucket per request key (Slack `chat.postMessage` is limited per channel). */
   scope?: 'endpoint' | 'key';
+  /**
+   * The vendor publishes no number: `requests` is a conservative seed that the governor raises while calls
+   * succeed and cuts on a 429, never above `ceiling` (requests per `perSeconds`). The burst stays the seed's.
+   */
+  adaptive?: { ceiling: number };
 }
 
 export interface ToolRateLimits {
@@ -23,11 +29,12 @@ export interface ToolRateLimits {
 }
 
 export const VENDOR_RATE_LIMITS: Record<string, ToolRateLimits> = {
-  // Wiz publishes no per-service-account number (§1.7 [unconfirmed]); bridges in the wild cap at 3 req/s.
-  wiz: { default: { requests: 3, perSeconds: 1 } },
+  // Wiz publishes no per-service-account number (§1.7 [unconfirmed]); bridges in the wild cap at 3 req/s,
+  // so that is the seed, learned up to 10/s.
+  wiz: { default: { requests: 3, perSeconds: 1, adaptive: { ceiling: 10 } } },
   // Jira: API-token traffic is governed by per-second burst limits per tenant + endpoint + method (§2.7);
-  // Atlassian publishes no number, so 10/s per endpoint is a conservative guess.
-  jira: { default: { requests: 10, perSeconds: 1 } },
+  // Atlassian publishes no number, so 10/s per endpoint is a conservative seed, learned up to 50/s.
+  jira: { default: { requests: 10, perSeconds: 1, adaptive: { ceiling: 50 } } },
   // Slack: limits are per method per workspace by tier (§3.3); unknown methods get Tier 3.
   slack: {
     default: { requests: 50, perSeconds: 60, burst: 10 },
@@ -49,8 +56,9 @@ export const VENDOR_RATE_LIMITS: Record<string, ToolRateLimits> = {
   },
   // Qualys: per-subscription defaults; 300 calls per 3600 s with concurrency 2 is the example seen (§5.4).
   qualys: { default: { requests: 300, perSeconds: 3600, burst: 10, concurrency: 2 } },
-  // ServiceNow: limits are per-instance admin rules with no default (§6); 10/s keeps well clear of common rules.
-  servicenow: { default: { requests: 10, perSeconds: 1 } },
+  // ServiceNow: limits are per-instance admin rules with no default (§6); the 10/s seed keeps well clear of
+  // common rules, learned up to 25/s (a 429 carries the rule's Retry-After and reset either way).
+  servicenow: { default: { requests: 10, perSeconds: 1, adaptive: { ceiling: 25 } } },
 };
 
 /** Used for a tool that has no entry above (a new connector before its limits are known). */
@@ -58,7 +66,8 @@ export const FALLBACK_RATE_LIMIT: RateLimitSpec = { requests: 5, perSeconds: 1 }
 
 /**
  * `connectors.<name>.rate_limits` of arx.yaml (validated by `rateLimitsSchema` in config/connectors.ts).
- * It applies to every endpoint of the tool; fields left out keep the vendor table's values.
+ * It applies to every endpoint of the tool; fields left out keep the vendor table's values. A rate given here
+ * is the rate: the governor does not adapt it.
  */
 export interface RateLimitOverride {
   requests_per_second?: number;
@@ -89,9 +98,14 @@ export function resolveRateLimit(
   ]
     .filter((r): r is number => typeof r === 'number' && r > 0)
     .sort((x, y) => x - y)[0];
-  const rate: Pick<RateLimitSpec, 'requests' | 'perSeconds' | 'burst'> =
+  const rate: Pick<RateLimitSpec, 'requests' | 'perSeconds' | 'burst' | 'adaptive'> =
     perSecond === undefined
-      ? { requests: seeded.requests, perSeconds: seeded.perSeconds, burst: seeded.burst }
+      ? {
+          requests: seeded.requests,
+          perSeconds: seeded.perSeconds,
+          burst: seeded.burst,
+          adaptive: seeded.adaptive,
+        }
       : { requests: perSecond, perSeconds: 1, burst: Math.max(1, Math.ceil(perSecond)) };
   return {
     ...rate,
