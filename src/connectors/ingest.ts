@@ -3,9 +3,11 @@ import type { IntelLookup } from '../core/intel/types.js';
 import type { Gate, GateContext } from '../governance/gate.js';
 import type { Db } from '../store/repo-support.js';
 import { WatermarksRepo } from '../store/watermarks-repo.js';
-import { INGEST_PLANS, type IngestPass, type IngestSource } from './ingest-plans.js';
+import { INGEST_PLANS, type IngestPass, type IngestPlan, type IngestSource } from './ingest-plans.js';
 import type { AccountMap } from './normalise/context.js';
+import type { NormaliseResult } from './normalise/result.js';
 import { persistResults } from './persist-findings.js';
+import { readAhead } from './read-ahead.js';
 import { type ReadPage, readPages } from './read-pages.js';
 
 /**
@@ -17,6 +19,10 @@ import { type ReadPage, readPages } from './read-pages.js';
  * watermark field (Wiz orders by severity), the watermark only moves when a pass has finished; after each
  * persisted page a checkpoint (`<scope>:progress`) records the cursor, so an interrupted pass resumes there
  * rather than from the start.
+ *
+ * Page N+1 is read and normalised while page N is upserted (one page ahead, see readAhead); the checkpoint
+ * and the watermark still move only after a page is persisted, so a crash costs at most a re-read of the
+ * pages after the last checkpoint (merges, never duplicates).
  */
 export type { IngestSource } from './ingest-plans.js';
 
@@ -98,12 +104,13 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
       progress?.until ?? new Date(options.store.clock.now().getTime() - WATERMARK_OVERLAP_MS).toISOString();
     const params = { ...pass.params, ...(since ? { [pass.sinceParam]: since } : {}) };
 
-    for await (const page of resumablePages(options, pass, params, progress?.after)) {
-      const counts = await persistResults(options, await normalise(page.items, pass));
+    const pages = resumablePages(options, pass, params, progress?.after);
+    for await (const page of readAhead(normalisedPages(pages, pass, plan, normalise))) {
+      const counts = await persistResults(options, page.results);
       summary.imported += counts.imported;
       summary.merged += counts.merged;
       summary.quarantined += counts.quarantined;
-      summary.read += plan.count(page.items);
+      summary.read += page.read;
       summary.pages += 1;
       if (page.next) {
         await marks.set(
@@ -118,6 +125,25 @@ export async function ingestFindings(options: IngestOptions): Promise<IngestSumm
     await marks.reset(options.source, progressScope(pass.scope));
   }
   return summary;
+}
+
+interface NormalisedPage {
+  results: NormaliseResult[];
+  /** Raw records the page held. */
+  read: number;
+  next: string | undefined;
+}
+
+/** Each page normalised as soon as it is read; the raw page is not kept past its normalising. */
+async function* normalisedPages(
+  pages: AsyncIterable<ReadPage>,
+  pass: IngestPass,
+  plan: IngestPlan,
+  normalise: ReturnType<IngestPlan['normaliser']>,
+): AsyncGenerator<NormalisedPage> {
+  for await (const page of pages) {
+    yield { results: await normalise(page.items, pass), read: plan.count(page.items), next: page.next };
+  }
 }
 
 /** Pages of one pass; a checkpoint cursor the tool no longer accepts restarts the pass from its start. */

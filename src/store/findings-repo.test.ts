@@ -85,6 +85,32 @@ forEachStore('findings repository', (openTestStore) => {
     assert.equal(sources[0]!.url, 'https://app.wiz.io/x');
   });
 
+  it('unions aliases in stored order, the incoming copy replacing its stored one, for one alias or several', async () => {
+    const store = await openTestStore();
+    const repo = new FindingsRepo(store.db, store.clock);
+    const wiz = (uid: string, url?: string) => ({ vendor: 'wiz', uid, tickets: [], ...(url ? { url } : {}) });
+    await repo.upsertMany([finding('one'), finding('two', { sources: [wiz('a'), wiz('b')] })]);
+    await repo.upsertMany([
+      finding('one', { sources: [wiz('other')] }),
+      finding('two', { sources: [wiz('b', 'https://app.wiz.io/b'), wiz('c')] }),
+    ]);
+    await repo.upsert(finding('one', { sources: [wiz('other', 'https://app.wiz.io/other')] }));
+    assert.deepEqual((await repo.get('one'))!.sources, [
+      wiz('wiz-one'),
+      wiz('other', 'https://app.wiz.io/other'),
+    ]);
+    assert.deepEqual((await repo.get('two'))!.sources, [
+      wiz('a'),
+      wiz('b', 'https://app.wiz.io/b'),
+      wiz('c'),
+    ]);
+    await repo.upsert(finding('two', { sources: [wiz('a', 'https://app.wiz.io/a')] }));
+    assert.deepEqual(
+      (await repo.get('two'))!.sources.map((s) => s.url ?? s.uid),
+      ['https://app.wiz.io/a', 'https://app.wiz.io/b', 'c'],
+    );
+  });
+
   it('bulk upserts across batches and reports inserted vs merged per input, in order', async () => {
     const store = await openTestStore();
     const repo = new FindingsRepo(store.db, store.clock);
@@ -109,6 +135,47 @@ forEachStore('findings repository', (openTestStore) => {
       ['merged', 'inserted', 'merged'],
     );
     assert.equal((await repo.get('new-1'))!.sources.length, 2);
+  });
+
+  it('keeps one alias row per source record: its raw hash survives a report without one, the last finding wins', async () => {
+    const clock = new TestClock('2026-02-01T00:00:00Z');
+    const store = await openTestStore({ clock });
+    const repo = new FindingsRepo(store.db, store.clock);
+    const aliases = () =>
+      store.db
+        .selectFrom('finding_sources')
+        .select(['vendor', 'source_uid', 'finding_key', 'raw_hash', 'seen_at'])
+        .orderBy('vendor')
+        .orderBy('source_uid')
+        .execute();
+    await repo.upsertMany([
+      { finding: finding('a'), rawHash: 'hash-a' },
+      finding('b', {
+        sources: [
+          { vendor: 'wiz', uid: 'wiz-b', tickets: [] },
+          { vendor: 'qualys', uid: 'q-b', tickets: [] },
+        ],
+      }),
+    ]);
+    assert.deepEqual(
+      (await aliases()).map((row) => [row.vendor, row.source_uid, row.finding_key, row.raw_hash]),
+      [
+        ['qualys', 'q-b', 'b', null],
+        ['wiz', 'wiz-a', 'a', 'hash-a'],
+        ['wiz', 'wiz-b', 'b', null],
+      ],
+    );
+    clock.tick(60_000);
+    // one source record reported under two findings in one batch: the alias points at the later one
+    await repo.upsertMany([
+      finding('a'),
+      finding('c', { sources: [{ vendor: 'wiz', uid: 'wiz-a', tickets: [] }] }),
+    ]);
+    const wizA = (await aliases()).find((row) => row.source_uid === 'wiz-a');
+    assert.equal(wizA?.finding_key, 'c');
+    assert.equal(wizA?.raw_hash, 'hash-a', 'a report without a raw hash keeps the stored one');
+    assert.equal(wizA?.seen_at.toISOString(), '2026-02-01T00:01:00.000Z');
+    assert.equal(await repo.keyForSource('qualys', 'q-b'), 'b');
   });
 
   it('lets concurrent writers merge the same findings without losing an alias', async () => {

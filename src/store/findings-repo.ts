@@ -2,8 +2,6 @@ import {
   type AliasableExpression,
   type Expression,
   type ExpressionBuilder,
-  type OnConflictDatabase,
-  type OnConflictTables,
   type SelectQueryBuilder,
   type SqlBool,
   sql,
@@ -16,7 +14,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../core/finding/model.js';
-import type { Database, FindingSourcesTable, FindingsTable } from './database.js';
+import type { Database, FindingsTable } from './database.js';
 import {
   chunks,
   type Db,
@@ -73,8 +71,8 @@ export interface ListOptions extends FindingFilter {
   after?: string;
 }
 
-/** Rows per upsert statement: keeps one statement around a megabyte of JSON. */
-export const UPSERT_BATCH_SIZE = 500;
+/** Findings per upsert statement: a Wiz page (≈ 3 MB of JSON), so a page is one statement. */
+export const UPSERT_BATCH_SIZE = 1000;
 
 /**
  * Findings, deduplicated by `finding_key`. A finding reported again, by the same source or another one,
@@ -104,11 +102,12 @@ export class FindingsRepo {
       items.map((item, index) => ({ ...item, index })),
       UPSERT_BATCH_SIZE,
     )) {
-      await inTransaction(this.db, async (trx) => {
-        for (const round of distinctRounds(batch)) {
+      const rounds = distinctRounds(batch);
+      const write = async (db: Db) => {
+        for (const round of rounds) {
           // Rows are written in key order so that concurrent writers lock them in the same order (no deadlock).
           round.sort((a, b) => compareText(a.finding.finding_key, b.finding.finding_key));
-          const outcomes = await this.writeRound(trx, round);
+          const outcomes = await this.writeRound(db, round);
           for (const item of round) {
             results[item.index] = {
               finding_key: item.finding.finding_key,
@@ -116,7 +115,9 @@ export class FindingsRepo {
             };
           }
         }
-      });
+      };
+      // one round is one statement, atomic by itself: no transaction to begin and commit around it
+      await (rounds.length === 1 ? write(this.db) : inTransaction(this.db, write));
     }
     return results;
   }
@@ -189,82 +190,78 @@ export class FindingsRepo {
     return result.numUpdatedRows > 0n;
   }
 
-  private async writeRound(trx: Db, round: readonly FindingWrite[]): Promise<Map<string, UpsertOutcome>> {
+  /**
+   * One statement per round, both tables: the findings upsert and their aliases, read from ONE jsonb
+   * parameter (the aliases from each finding's `sources`), so a page costs one round trip and one commit.
+   * The alias rows' foreign key is checked at the end of the statement, when the findings are in.
+   */
+  private async writeRound(db: Db, round: readonly FindingWrite[]): Promise<Map<string, UpsertOutcome>> {
     const now = this.clock.now();
-    const rows = await trx
-      .insertInto('findings')
-      .columns(FINDING_COLUMN_NAMES)
-      .expression(
-        recordset(
-          FINDING_COLUMNS,
-          round.map(({ finding }) => findingRow(finding, now)),
-        ),
+    const rows = round.map(({ finding, rawHash }) => ({
+      ...findingRow(finding, now),
+      raw_hash: rawHash ?? null,
+    }));
+    const { rows: upserted } = await sql<{ finding_key: string; inserted: boolean }>`
+      with batch as materialized (${recordset(BATCH_COLUMNS, rows)}),
+      upserted as (
+        insert into findings (${FINDING_COLUMN_LIST})
+        select ${FINDING_COLUMN_LIST} from batch
+        on conflict (finding_key) do update set ${MERGE_ON_CONFLICT}
+        returning finding_key, (xmax = 0) as inserted
+      ),
+      aliases as (
+        insert into finding_sources (vendor, source_uid, finding_key, raw_hash, seen_at)
+        select distinct on (alias.s ->> 'vendor', alias.s ->> 'uid')
+          alias.s ->> 'vendor', alias.s ->> 'uid', batch.finding_key, batch.raw_hash, batch.updated_at
+        from batch cross join lateral jsonb_array_elements(batch.data -> 'sources') with ordinality as alias(s, o)
+        -- one row per alias, the last reported winning; rows locked in alias order by every writer
+        order by alias.s ->> 'vendor', alias.s ->> 'uid', batch.finding_key desc, alias.o desc
+        on conflict (vendor, source_uid) do update set
+          finding_key = excluded.finding_key,
+          raw_hash = coalesce(excluded.raw_hash, finding_sources.raw_hash),
+          seen_at = excluded.seen_at
       )
-      .onConflict((oc) => oc.column('finding_key').doUpdateSet(MERGE_ON_CONFLICT))
-      .returning(['finding_key', sql<boolean>`(xmax = 0)`.as('inserted')])
-      .execute();
-    const sources = round.flatMap(({ finding, rawHash }) =>
-      finding.sources.map((source) => ({
-        vendor: source.vendor,
-        source_uid: source.uid,
-        finding_key: finding.finding_key,
-        raw_hash: rawHash ?? null,
-        seen_at: now.toISOString(),
-      })),
-    );
-    for (const batch of chunks(dedupeSources(sources), UPSERT_BATCH_SIZE)) {
-      await trx
-        .insertInto('finding_sources')
-        .columns(SOURCE_COLUMN_NAMES)
-        .expression(recordset(SOURCE_COLUMNS, batch))
-        .onConflict((oc) =>
-          oc.columns(['vendor', 'source_uid']).doUpdateSet({
-            finding_key: sql`excluded.finding_key`,
-            raw_hash: sql`coalesce(excluded.raw_hash, finding_sources.raw_hash)`,
-            seen_at: sql`excluded.seen_at`,
-          }),
-        )
-        .execute();
-    }
-    return new Map(rows.map((row) => [row.finding_key, row.inserted ? 'inserted' : 'merged']));
+      select finding_key, inserted from upserted`.execute(db);
+    return new Map(upserted.map((row) => [row.finding_key, row.inserted ? 'inserted' : 'merged']));
   }
 }
 
 /** The SET clause of the merge (see the class comment); `findings` is the stored row, `excluded` the incoming. */
-const MERGE_ON_CONFLICT = (
-  eb: ExpressionBuilder<OnConflictDatabase<Database, 'findings'>, OnConflictTables<'findings'>>,
-) => ({
-  class: eb.ref('excluded.class'),
-  severity: eb.ref('excluded.severity'),
-  severity_id: eb.ref('excluded.severity_id'),
-  status: eb.ref('excluded.status'),
-  resource_uid: eb.ref('excluded.resource_uid'),
-  resource_type: eb.ref('excluded.resource_type'),
-  account_uid: eb.ref('excluded.account_uid'),
-  environment: eb.ref('excluded.environment'),
-  title: eb.ref('excluded.title'),
-  priority_score: sql<
-    number | null
-  >`case when excluded.data ? 'priority' then excluded.priority_score else findings.priority_score end`,
-  priority_label: sql<
-    string | null
-  >`case when excluded.data ? 'priority' then excluded.priority_label else findings.priority_label end`,
-  first_seen: sql<Date>`least(findings.first_seen, excluded.first_seen)`,
-  last_seen: sql<Date>`greatest(findings.last_seen, excluded.last_seen)`,
-  updated_at: eb.ref('excluded.updated_at'),
-  data: sql<string>`excluded.data || jsonb_build_object(
-      'sources', (
-        select jsonb_agg(coalesce(incoming.s, stored.s) order by coalesce(stored.o, 1000000 + incoming.o))
-        from jsonb_array_elements(findings.data -> 'sources') with ordinality as stored(s, o)
-        full join jsonb_array_elements(excluded.data -> 'sources') with ordinality as incoming(s, o)
-          on stored.s ->> 'vendor' = incoming.s ->> 'vendor' and stored.s ->> 'uid' = incoming.s ->> 'uid'),
+const MERGE_ON_CONFLICT = sql`
+  class = excluded.class,
+  severity = excluded.severity,
+  severity_id = excluded.severity_id,
+  status = excluded.status,
+  resource_uid = excluded.resource_uid,
+  resource_type = excluded.resource_type,
+  account_uid = excluded.account_uid,
+  environment = excluded.environment,
+  title = excluded.title,
+  priority_score = case when excluded.data ? 'priority' then excluded.priority_score else findings.priority_score end,
+  priority_label = case when excluded.data ? 'priority' then excluded.priority_label else findings.priority_label end,
+  first_seen = least(findings.first_seen, excluded.first_seen),
+  last_seen = greatest(findings.last_seen, excluded.last_seen),
+  updated_at = excluded.updated_at,
+  data = excluded.data || jsonb_build_object(
+      'sources', case
+        -- one alias on both sides, the same one (the usual re-read): the union is the incoming copy alone
+        when jsonb_array_length(findings.data -> 'sources') = 1
+          and jsonb_array_length(excluded.data -> 'sources') = 1
+          and findings.data #> '{sources,0,vendor}' = excluded.data #> '{sources,0,vendor}'
+          and findings.data #> '{sources,0,uid}' = excluded.data #> '{sources,0,uid}'
+        then excluded.data -> 'sources'
+        else (
+          select jsonb_agg(coalesce(incoming.s, stored.s) order by coalesce(stored.o, 1000000 + incoming.o))
+          from jsonb_array_elements(findings.data -> 'sources') with ordinality as stored(s, o)
+          full join jsonb_array_elements(excluded.data -> 'sources') with ordinality as incoming(s, o)
+            on stored.s ->> 'vendor' = incoming.s ->> 'vendor' and stored.s ->> 'uid' = incoming.s ->> 'uid')
+        end,
       'first_seen_time', case when findings.first_seen < excluded.first_seen
         then findings.data -> 'first_seen_time' else excluded.data -> 'first_seen_time' end,
       'last_seen_time', case when findings.last_seen > excluded.last_seen
         then findings.data -> 'last_seen_time' else excluded.data -> 'last_seen_time' end)
     || case when excluded.data ? 'priority' or not findings.data ? 'priority' then '{}'::jsonb
-       else jsonb_build_object('priority', findings.data -> 'priority') end`,
-});
+       else jsonb_build_object('priority', findings.data -> 'priority') end`;
 
 /** Column → SQL type of the batched upserts, in insert order. */
 const FINDING_COLUMNS = {
@@ -285,16 +282,9 @@ const FINDING_COLUMNS = {
   updated_at: 'timestamptz',
   data: 'jsonb',
 } as const satisfies Record<keyof FindingsTable, string>;
-const FINDING_COLUMN_NAMES = Object.keys(FINDING_COLUMNS) as (keyof FindingsTable)[];
-
-const SOURCE_COLUMNS = {
-  vendor: 'text',
-  source_uid: 'text',
-  finding_key: 'text',
-  raw_hash: 'text',
-  seen_at: 'timestamptz',
-} as const satisfies Record<keyof FindingSourcesTable, string>;
-const SOURCE_COLUMN_NAMES = Object.keys(SOURCE_COLUMNS) as (keyof FindingSourcesTable)[];
+const FINDING_COLUMN_LIST = sql.join(Object.keys(FINDING_COLUMNS).map((name) => sql.id(name)));
+/** A batch row: the finding's columns and the hash of the raw record its alias came from. */
+const BATCH_COLUMNS = { ...FINDING_COLUMNS, raw_hash: 'text' } as const;
 
 function findingRow(finding: Finding, now: Date): Record<keyof FindingsTable, unknown> {
   return {
@@ -332,13 +322,6 @@ function distinctRounds<T extends FindingWrite>(batch: readonly T[]): T[][] {
     rounds[round].push(item);
   }
   return rounds;
-}
-
-/** One row per alias (the last wins), in alias order: the same lock order for every writer. */
-function dedupeSources<T extends { vendor: string; source_uid: string }>(rows: readonly T[]): T[] {
-  const byAlias = new Map<string, T>();
-  for (const row of rows) byAlias.set(`${row.vendor}\u0000${row.source_uid}`, row);
-  return [...byAlias.entries()].sort(([a], [b]) => compareText(a, b)).map(([, row]) => row);
 }
 
 function compareText(a: string, b: string): number {
