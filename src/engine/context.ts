@@ -127,10 +127,17 @@ function findingQueries(repo: FindingsRepo): FindingQueries {
 function sinkLinks(repo: SinkLinksRepo, dryRun: boolean): SinkLinks {
   return {
     get: async (findingKey, sink) => info(await repo.get(findingKey, sink)),
+    getMany: async (findingKeys, sink) => {
+      const links = await repo.getMany(findingKeys, sink);
+      return new Map([...links].map(([key, link]) => [key, info(link)!]));
+    },
     forFinding: async (findingKey) => (await repo.forFinding(findingKey)).map((link) => info(link)!),
     byExternalId: async (sink, externalId) => info(await repo.byExternalId(sink, externalId)),
     link: async (input) => {
       if (!dryRun) await repo.link(input);
+    },
+    linkMany: async (inputs) => {
+      if (!dryRun && inputs.length > 0) await repo.linkMany(inputs);
     },
     update: async (findingKey, sink, patch) => {
       if (!dryRun) await repo.update(findingKey, sink, patch);

@@ -80,12 +80,12 @@ describe('Jira issue body', () => {
     assert.deepEqual(body.fields.priority, { name: 'Low' });
   });
 
-  it('carries the finding key as label and property, keeping the caller labels', () => {
+  it('carries the finding key as label and property, and the arx label, keeping the caller labels', () => {
     const body = issueCreateBody(
       { summary: 's', issueType: 'Task', labels: ['wiz', 'wiz'], findingKey: 'fk_9' },
       'SEC',
     );
-    assert.deepEqual(body.fields.labels, ['wiz', 'arx-fk_9']);
+    assert.deepEqual(body.fields.labels, ['wiz', 'arx-fk_9', 'arx']);
     assert.deepEqual(body.properties, [{ key: 'arx', value: { findingKey: 'fk_9' } }]);
     assert.deepEqual(body.fields.project, { key: 'SEC' });
     assert.deepEqual(body.fields.issuetype, { name: 'Task' });

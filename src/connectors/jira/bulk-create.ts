@@ -13,7 +13,7 @@ import { type JiraSession, projectOf } from './session.js';
 
 /**
  * Up to 50 issues in one call, one per finding, each with its own outcome. Findings that already have an
- * issue (by label) are not filed again. Per-item errors come back per finding (`failedElementNumber` is
+ * issue (by label) are not filed again: searched for here, unless the caller says it has just done so. Per-item errors come back per finding (`failedElementNumber` is
  * the position in the batch sent). A failure that may have applied is reconciled by label before the rest
  * is retried, and a failure of the whole call after some items succeeded marks only the rest as failed:
  * one bad item or one bad attempt never loses the others.
@@ -58,7 +58,8 @@ export async function bulkCreateIssues(
   };
   const unsettled = (list: Item[]) => list.filter((p) => !results.has(p.index));
 
-  await settleExisting(items);
+  // a caller that has just looked these findings up (`searched`) spares this search
+  if (!params.searched) await settleExisting(items);
   let pending = unsettled(items);
   const profile = runtime.retry ?? RETRY_DEFAULT;
   for (let attempt = 1; pending.length > 0; attempt++) {

@@ -79,6 +79,8 @@ export interface JiraComment {
 
 /** Jira answers with fewer items per page than asked when many fields are requested. */
 export const SEARCH_PAGE_SIZE = 50;
+/** The most issues one search page returns with fields (a few fields: labels, status). */
+export const JIRA_SEARCH_MAX = 100;
 
 export class JiraClient {
   readonly site: string;

@@ -8,15 +8,17 @@ import type { Transition } from './client.js';
 import { issueCreateBody, richTextDoc } from './issue-body.js';
 import type {
   BulkCreateParams,
+  ByFindingParams,
   CommentParams,
   CreateIssueParams,
   SearchParams,
   TransitionParams,
   UpdateIssueParams,
 } from './operations.js';
-import { findComment, issueRef, issuesByFinding, sameName, statusOf } from './reconcile.js';
+import { arxIssuesPage, findComment, issueRef, issuesByFinding, sameName, statusOf } from './reconcile.js';
 import type {
   BulkCreateResult,
+  ByFindingResult,
   CommentResult,
   CreateIssueResult,
   SearchResult,
@@ -83,6 +85,11 @@ export function jiraHandlers(runtime: ConnectorRuntime, session: (ctx: HandlerCo
         })),
         ...(isLast ? {} : { next: page.nextPageToken as string }),
       };
+    },
+
+    async 'jira:issues:by-finding'(params: ByFindingParams, ctx: HandlerContext): Promise<ByFindingResult> {
+      const s = session(ctx);
+      return arxIssuesPage(s.client, projectOf(params, s), params);
     },
 
     /** Setting the same fields again leaves the same issue, so the seam's ordinary retries are safe here. */

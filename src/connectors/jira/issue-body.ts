@@ -1,12 +1,12 @@
 import { type AdfDoc, adf, type FindingDetails, findingDescription, textToAdf } from './adf.js';
 import type { IssueCreateBody } from './client.js';
-import { type CreateIssueParams, findingLabel } from './operations.js';
+import { ARX_LABEL, type CreateIssueParams, findingLabel } from './operations.js';
 import { priorityForSeverity } from './priority.js';
 
 /**
  * Create params → Jira's create-issue body (pure). The finding key travels twice: as the label
  * `arx-<finding_key>`, which JQL can search (reconciliation), and as the issue property `arx`, which
- * survives someone editing the labels.
+ * survives someone editing the labels. The label `arx` beside it lets one query list every issue Arx filed.
  */
 export const ARX_ISSUE_PROPERTY = 'arx';
 
@@ -18,7 +18,10 @@ export function issueCreateBody(
     params.priority ??
     (params.severity ? priorityForSeverity(params.severity, { blocker: params.blocker }) : undefined);
   const labels = [
-    ...new Set([...(params.labels ?? []), ...(params.findingKey ? [findingLabel(params.findingKey)] : [])]),
+    ...new Set([
+      ...(params.labels ?? []),
+      ...(params.findingKey ? [findingLabel(params.findingKey), ARX_LABEL] : []),
+    ]),
   ];
   const description = richTextDoc(
     params.description,

@@ -5,7 +5,13 @@ import { forEachStore } from '../../../test/support/stores.js';
 import { createJiraEmulator } from '../../sandbox/jira/index.js';
 import { readPages } from '../read-pages.js';
 import { jiraConnector } from './index.js';
-import type { BulkCreateResult, CreateIssueResult, SearchResult, TransitionResult } from './results.js';
+import type {
+  BulkCreateResult,
+  ByFindingResult,
+  CreateIssueResult,
+  SearchResult,
+  TransitionResult,
+} from './results.js';
 
 /** The Jira connector against the Jira emulator over real HTTP, every call through the gate. */
 
@@ -34,6 +40,20 @@ const searchByFinding = (
     fields,
   });
 
+/** Every issue a JQL query matches, through the connector's search (one audited call per page). */
+async function searchAll(target: SinkTarget, jql: string) {
+  const issues: Array<{ key: string; fields: { labels: string[] } }> = [];
+  for await (const page of readPages<{ key: string; fields: { labels: string[] } }>({
+    gate: target.gate,
+    context: target.context,
+    operation: 'jira:issues:search',
+    params: { jql, fields: ['labels'], maxResults: 100 },
+  })) {
+    issues.push(...page.items);
+  }
+  return issues;
+}
+
 forEachStore('jira connector contract', (openTestStore) => {
   it('files one issue per finding: label, property, ADF description, mapped priority; a repeat returns it', async (t) => {
     const target = await open(t, openTestStore);
@@ -53,7 +73,7 @@ forEachStore('jira connector contract', (openTestStore) => {
 
     const [issue] = (await searchByFinding(target, 1)).items;
     assert.equal(issue?.key, first.key);
-    assert.deepEqual(issue?.fields.labels, [`arx-${FK(1)}`]);
+    assert.deepEqual(issue?.fields.labels, [`arx-${FK(1)}`, 'arx']);
     assert.equal((issue?.fields.priority as { name?: string } | undefined)?.name, 'Blocker');
     const description = JSON.stringify(issue?.fields.description);
     for (const text of ['Remediation', 'Block public access.', 'prod-customer-uploads', FK(1)]) {
@@ -157,6 +177,93 @@ forEachStore('jira connector contract', (openTestStore) => {
     await target.assertAudited('jira:issues:bulk-create', 2);
   });
 
+  it('by-finding lists every issue Arx filed in the project, 100 per page, or looks findings up 100 at a time', async (t) => {
+    const target = await open(t, openTestStore);
+    const bulk = (from: number) =>
+      target.call<BulkCreateResult>('jira:issues:bulk-create', {
+        issues: Array.from({ length: 50 }, (_, i) => ({
+          summary: `Finding ${from + i}`,
+          findingKey: FK(from + i),
+        })),
+      });
+    for (const from of [100, 150, 200]) assert.equal((await bulk(from)).created, 50);
+    // an issue someone filed by hand, with other labels, is not Arx's
+    await target.call('jira:issues:create', { summary: 'By hand', labels: ['security'] });
+    const filed = new Map(
+      (await searchAll(target, 'project = SEC AND labels = arx')).map((i) => [i.key, i.fields.labels]),
+    );
+    assert.equal(filed.size, 150);
+
+    const pages: ByFindingResult[] = [];
+    for await (const page of readPages<ByFindingResult['items'][number]>({
+      gate: target.gate,
+      context: target.context,
+      operation: 'jira:issues:by-finding',
+      params: {},
+    })) {
+      pages.push(page as ByFindingResult);
+    }
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [100, 50],
+    );
+    const listed = pages.flatMap((p) => p.items);
+    assert.deepEqual(
+      listed.map((i) => i.findingKey).sort(),
+      Array.from({ length: 150 }, (_, i) => FK(100 + i)).sort(),
+    );
+    for (const item of listed) {
+      assert.ok(
+        filed.get(item.key)?.includes(`arx-${item.findingKey}`),
+        `${item.key} is ${item.findingKey}'s`,
+      );
+      assert.equal(item.status, 'To Do');
+      assert.equal(item.url, `${target.env.JIRA_URL}/browse/${item.key}`);
+    }
+
+    // by key: only the findings asked for, those without an issue simply absent
+    const wanted = [FK(101), FK(249), FK(999)];
+    const byKey = await target.call<ByFindingResult>('jira:issues:by-finding', { findingKeys: wanted });
+    assert.deepEqual(byKey.items.map((i) => i.findingKey).sort(), [FK(101), FK(249)]);
+    assert.equal(byKey.next, undefined);
+    const tooMany = await failure(
+      target.call('jira:issues:by-finding', { findingKeys: Array.from({ length: 101 }, (_, i) => FK(i)) }),
+    );
+    assert.equal(tooMany.fault, 'caller');
+    await target.assertAudited('jira:issues:by-finding', 4);
+  });
+
+  it('bulk create after a lookup (`searched`) makes no search of its own, yet a lost answer is still reconciled by label', async (t) => {
+    const target = await open(t, openTestStore, {
+      lose: ({ method, path, count }) =>
+        method === 'POST' && path === '/rest/api/3/issue/bulk' && count === 2,
+    });
+    const searches = () => target.answered('search.jql')['200'] ?? 0;
+    const first = await target.call<BulkCreateResult>('jira:issues:bulk-create', {
+      searched: true,
+      issues: [1, 2].map((n) => ({ summary: `Finding ${n}`, findingKey: FK(300 + n) })),
+    });
+    assert.equal(first.created, 2);
+    assert.equal(searches(), 0, 'no search before the create');
+
+    // the second create is applied but its answer lost: found by label, not filed again
+    const second = await target.call<BulkCreateResult>('jira:issues:bulk-create', {
+      searched: true,
+      issues: [3, 4].map((n) => ({ summary: `Finding ${n}`, findingKey: FK(300 + n) })),
+    });
+    assert.deepEqual(target.lost(), ['POST /rest/api/3/issue/bulk']);
+    assert.deepEqual(
+      second.results.map((r) => [r.findingKey, r.outcome, Boolean(r.key)]),
+      [
+        [FK(303), 'existing', true],
+        [FK(304), 'existing', true],
+      ],
+    );
+    assert.equal(searches(), 1, 'one search: the reconcile of the lost answer');
+    assert.equal((await searchAll(target, 'project = SEC AND labels = arx')).length, 4, 'no duplicate');
+    await target.assertAudited('jira:issues:bulk-create', 2);
+  });
+
   it('transitions by status name: already there is no change, reopen goes back, a missing path is explained', async (t) => {
     const target = await open(t, openTestStore);
     const { key } = await create(target, 30);
@@ -206,7 +313,7 @@ forEachStore('jira connector contract', (openTestStore) => {
         fields: ['labels', 'priority', 'duedate'],
       })
     ).items;
-    assert.deepEqual(issue?.fields.labels, [`arx-${FK(40)}`, 'kev']);
+    assert.deepEqual(issue?.fields.labels, [`arx-${FK(40)}`, 'arx', 'kev']);
     assert.equal((issue?.fields.priority as { name?: string } | undefined)?.name, 'Highest');
     assert.equal(issue?.fields.duedate, '2026-04-01');
     await target.assertAudited('jira:issues:comment', 1);

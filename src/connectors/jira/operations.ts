@@ -99,6 +99,11 @@ export const bulkCreateParams = z.strictObject({
     .refine((items) => new Set(items.map((i) => i.findingKey)).size === items.length, {
       message: 'each finding may appear once per bulk create',
     }),
+  /**
+   * The caller has just looked these findings up (`jira:issues:by-finding`) and none has an issue, so the
+   * create skips its own search by label. A create that may have applied is still reconciled by label.
+   */
+  searched: z.literal(true).optional(),
 });
 export type BulkCreateParams = z.infer<typeof bulkCreateParams>;
 
@@ -112,6 +117,19 @@ export const searchParams = z.strictObject({
   reconcileIssues: z.array(z.number().int().positive()).max(50).optional(),
 });
 export type SearchParams = z.infer<typeof searchParams>;
+
+/** Finding keys per `by-finding` lookup: one search page with fields holds 100 issues. */
+export const BY_FINDING_MAX = 100;
+
+export const byFindingParams = z.strictObject({
+  /** Defaults to the connector's JIRA_PROJECT_KEY. */
+  project: issueFields.project,
+  /** These findings' issues; absent: every issue Arx filed in the project (label `arx`), page by page. */
+  findingKeys: z.array(findingKeySchema).min(1).max(BY_FINDING_MAX).optional(),
+  /** The `next` of the previous page; absent for the first page. */
+  after: z.string().min(1).optional(),
+});
+export type ByFindingParams = z.infer<typeof byFindingParams>;
 
 export const updateIssueParams = z.strictObject({
   key: issueKeySchema,
@@ -139,9 +157,17 @@ export type TransitionParams = z.infer<typeof transitionParams>;
 export const commentParams = z.strictObject({ key: issueKeySchema, body: richText });
 export type CommentParams = z.infer<typeof commentParams>;
 
+/**
+ * The label every issue filed for a finding carries besides its finding label: one JQL clause lists all of
+ * them (`labels = arx`), which is how a run learns every ticket Arx already filed in a project.
+ */
+export const ARX_LABEL = 'arx';
+
 /** The label that carries a finding key; searching for it is how a pending create is reconciled. */
+export const FINDING_LABEL_PREFIX = 'arx-';
+
 export function findingLabel(findingKey: string): string {
-  return `arx-${findingKey}`.slice(0, 255);
+  return `${FINDING_LABEL_PREFIX}${findingKey}`.slice(0, 255);
 }
 
 const short = (value: unknown) => hashOf(value).slice(0, 16);
@@ -169,6 +195,14 @@ export const jiraOperations = defineOperations('jira', [
     risk: 'LOW',
     description: 'Search Jira issues with bounded JQL (one page per call)',
     params: searchParams,
+  },
+  {
+    name: 'issues:by-finding',
+    verb: 'read',
+    risk: 'LOW',
+    description:
+      'Jira issues Arx filed, by finding key: those of up to 100 findings, or every one in the project (one page per call)',
+    params: byFindingParams,
   },
   {
     name: 'issues:update',

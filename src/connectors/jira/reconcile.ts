@@ -1,17 +1,20 @@
 import type { HandlerContext } from '../kit/handler.js';
 import { adfPlainText } from './adf.js';
-import type { JiraClient, JiraIssue } from './client.js';
+import { JIRA_SEARCH_MAX, type JiraClient, type JiraIssue } from './client.js';
 import { richTextDoc } from './issue-body.js';
 import {
+  ARX_LABEL,
   type BulkCreateParams,
   type CommentParams,
   type CreateIssueParams,
+  FINDING_LABEL_PREFIX,
   findingLabel,
   type TransitionParams,
   type UpdateIssueParams,
 } from './operations.js';
 import type {
   BulkCreateResult,
+  ByFindingResult,
   CommentResult,
   CreateIssueResult,
   IssueRef,
@@ -39,18 +42,46 @@ export async function issuesByFinding(
   project: string,
   findingKeys: readonly string[],
 ): Promise<Map<string, IssueRef>> {
-  const byLabel = new Map(findingKeys.map((key) => [findingLabel(key), key]));
   const found = new Map<string, IssueRef>();
-  if (byLabel.size === 0) return found;
-  const labels = [...byLabel.keys()].map(jqlString).join(', ');
-  const jql = `project = ${jqlString(project)} AND labels in (${labels}) ORDER BY created ASC`;
-  for await (const issue of client.search({ jql, fields: ['labels', 'status'], maxResults: 100 })) {
+  if (findingKeys.length === 0) return found;
+  let after: string | undefined;
+  do {
+    const page = await arxIssuesPage(client, project, { findingKeys, after });
+    for (const { findingKey, ...ref } of page.items) if (!found.has(findingKey)) found.set(findingKey, ref);
+    after = page.next;
+  } while (after);
+  return found;
+}
+
+/**
+ * One page (up to 100 issues, oldest first) of the issues Arx filed in a project: those labelled with the
+ * given findings, or with no findings given every issue carrying ARX_LABEL. One item per finding label
+ * an issue carries; with `findingKeys`, only theirs.
+ */
+export async function arxIssuesPage(
+  client: JiraClient,
+  project: string,
+  request: { findingKeys?: readonly string[] | undefined; after?: string | undefined },
+): Promise<ByFindingResult> {
+  const wanted = request.findingKeys && new Set(request.findingKeys);
+  const labels = wanted ? [...wanted].map((key) => jqlString(findingLabel(key))).join(', ') : undefined;
+  const where = labels ? `labels in (${labels})` : `labels = ${jqlString(ARX_LABEL)}`;
+  const page = await client.searchPage({
+    jql: `project = ${jqlString(project)} AND ${where} ORDER BY created ASC`,
+    fields: ['labels', 'status'],
+    maxResults: JIRA_SEARCH_MAX,
+    ...(request.after ? { nextPageToken: request.after } : {}),
+  });
+  const items: ByFindingResult['items'] = [];
+  for (const issue of page.issues) {
     for (const label of labelsOf(issue)) {
-      const key = byLabel.get(label);
-      if (key && !found.has(key)) found.set(key, issueRef(client, issue));
+      if (!label.startsWith(FINDING_LABEL_PREFIX)) continue;
+      const findingKey = label.slice(FINDING_LABEL_PREFIX.length);
+      if (!wanted || wanted.has(findingKey)) items.push({ findingKey, ...issueRef(client, issue) });
     }
   }
-  return found;
+  const isLast = page.isLast === true || !page.nextPageToken;
+  return isLast ? { items } : { items, next: page.nextPageToken as string };
 }
 
 export function issueRef(client: JiraClient, issue: Pick<JiraIssue, 'id' | 'key' | 'fields'>): IssueRef {

@@ -41,6 +41,13 @@ export interface SearchResult {
   next?: string;
 }
 
+/** One page of `jira:issues:by-finding`: an item per finding label an issue carries, oldest issue first. */
+export interface ByFindingResult {
+  items: Array<IssueRef & { findingKey: string }>;
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+}
+
 export interface UpdateResult {
   key: string;
   updated: true;

@@ -1,7 +1,8 @@
 import type { BulkCreateResult, BulkItemResult } from '../../../connectors/jira/results.js';
 import type { Finding, Severity } from '../../../core/finding/model.js';
-import { isDryRun, type SinkLinkInfo, type WorkflowContext } from '../../sdk/index.js';
+import { isDryRun, type NewLink, type SinkLinkInfo, type WorkflowContext } from '../../sdk/index.js';
 import { compact, type TicketDraft } from './content.js';
+import { existingTickets } from './existing-tickets.js';
 import type { TeamRoute } from './routing.js';
 import { isOpen, isResolved } from './scope.js';
 
@@ -91,15 +92,17 @@ export async function syncTickets(
   const toReopen: Array<{ unit: TicketUnit; link: SinkLinkInfo }> = [];
 
   ctx.progress.phase('checking tickets', units.length);
+  const links = await linksOf(ctx, units);
+  const adopted: NewLink[] = [];
   for (const unit of units) {
     ctx.progress.tick();
     const state = unitState(unit);
-    const link = await linkOf(ctx, unit);
+    const link = links.get(unit.key);
     if (!link) {
       if (state !== 'open') continue;
       const known = unit.knownTickets?.[0];
       if (known) {
-        await linkUnit(ctx, unit, { key: known.key, url: known.url ?? '' }, 'source');
+        adopted.push(...unitLinks(ctx, unit, { key: known.key, url: known.url ?? '' }, 'source'));
         ctx.summary.add('ticketsLinked');
         outcomes.push({ unit, change: 'adopted', ticket: { key: known.key, url: known.url ?? '' } });
       } else toCreate.push(unit);
@@ -116,31 +119,44 @@ export async function syncTickets(
     } else if (state === 'open') outcomes.push({ unit, change: 'unchanged', ticket });
   }
 
-  outcomes.push(...(await createTickets(ctx, toCreate, options)));
+  await ctx.links.linkMany(adopted);
+  const ticketsKnown = new Set([...links.values()].map((link) => link.externalId)).size;
+  outcomes.push(...(await createTickets(ctx, toCreate, { ...options, ticketsKnown })));
   outcomes.push(...(await transitionTickets(ctx, toClose, 'close', options)));
   outcomes.push(...(await transitionTickets(ctx, toReopen, 'reopen', options)));
   return outcomes;
 }
 
-/** The unit's link, or (for a group) the link any of its findings already has. */
-async function linkOf(ctx: WorkflowContext<unknown>, unit: TicketUnit): Promise<SinkLinkInfo | undefined> {
-  const own = await ctx.links.get(unit.key, JIRA_SINK);
-  if (own) return own;
-  for (const finding of unit.findings) {
-    if (finding.finding_key === unit.key) continue;
-    const member = await ctx.links.get(finding.finding_key, JIRA_SINK);
-    if (member) return member;
+/**
+ * Each unit's link, or (for a group) the link any of its findings already has, by unit key: read in
+ * batches, since a run checks every in-scope finding (30k at 100k findings) and most have not changed.
+ */
+async function linksOf(
+  ctx: WorkflowContext<unknown>,
+  units: readonly TicketUnit[],
+): Promise<Map<string, SinkLinkInfo>> {
+  const keys = units.flatMap((unit) => [unit.key, ...unit.findings.map((f) => f.finding_key)]);
+  const stored = await ctx.links.getMany(keys, JIRA_SINK);
+  const links = new Map<string, SinkLinkInfo>();
+  for (const unit of units) {
+    const link =
+      stored.get(unit.key) ??
+      unit.findings
+        .filter((finding) => finding.finding_key !== unit.key)
+        .map((finding) => stored.get(finding.finding_key))
+        .find((member) => member !== undefined);
+    if (link) links.set(unit.key, link);
   }
-  return undefined;
+  return links;
 }
 
-/** Links the unit and each of its findings to the ticket (a finding keeps the first ticket it was linked to). */
-async function linkUnit(
+/** Links of the unit and each of its findings to the ticket (a finding keeps the first ticket it was linked to). */
+function unitLinks(
   ctx: WorkflowContext<unknown>,
   unit: TicketUnit,
   ticket: { key: string; url: string },
   origin: 'arx' | 'source',
-): Promise<void> {
+): NewLink[] {
   const data: TicketLinkData = {
     workflow: ctx.run.workflow,
     origin,
@@ -149,32 +165,46 @@ async function linkUnit(
     change: origin === 'arx' ? 'created' : 'adopted',
   };
   const keys = new Set([unit.key, ...unit.findings.map((f) => f.finding_key)]);
-  for (const findingKey of keys) {
-    await ctx.links.link({
-      findingKey,
-      sink: JIRA_SINK,
-      externalId: ticket.key,
-      ...(ticket.url ? { url: ticket.url } : {}),
-      state: 'open',
-      data: { ...data },
-    });
-  }
+  return [...keys].map((findingKey) => ({
+    findingKey,
+    sink: JIRA_SINK,
+    externalId: ticket.key,
+    ...(ticket.url ? { url: ticket.url } : {}),
+    state: 'open',
+    data: { ...data },
+  }));
 }
 
 async function createTickets(
   ctx: WorkflowContext<unknown>,
   units: readonly TicketUnit[],
-  options: SyncOptions,
+  options: SyncOptions & { ticketsKnown: number },
 ): Promise<TicketOutcome[]> {
   if (units.length === 0) return [];
   const outcomes: TicketOutcome[] = [];
   ctx.progress.phase(options.phases?.create ?? 'filing tickets', units.length);
-  for (let at = 0; at < units.length; at += JIRA_BULK_MAX) {
-    const batch = units.slice(at, at + JIRA_BULK_MAX);
+  const existing = await existingTickets(
+    ctx,
+    units.map((unit) => unit.key),
+    options,
+  );
+  const toFile: TicketUnit[] = [];
+  const found: Settled[] = [];
+  for (const unit of units) {
+    const ref = existing?.get(unit.key);
+    if (ref)
+      found.push(settleItem(ctx, unit, { index: 0, findingKey: unit.key, outcome: 'existing', ...ref }));
+    else toFile.push(unit);
+  }
+  outcomes.push(...(await linkSettled(ctx, found)));
+  ctx.progress.tick(found.length);
+  for (let at = 0; at < toFile.length; at += JIRA_BULK_MAX) {
+    const batch = toFile.slice(at, at + JIRA_BULK_MAX);
     const issues = batch.map((unit) => compact({ ...unit.draft(), findingKey: unit.key }));
     const result = await ctx.op<BulkCreateResult>(
       'jira:issues:bulk-create',
-      compact({ project: options.project, issues }),
+      // looked up just now: the create need not search again (it still reconciles a create in doubt)
+      compact({ project: options.project, issues, searched: existing ? (true as const) : undefined }),
       { why: `${batch.length} open finding(s) without a ticket`, target: listed(batch.map((u) => u.key)) },
     );
     if (isDryRun(result)) {
@@ -182,32 +212,54 @@ async function createTickets(
       outcomes.push(...batch.map((unit) => ({ unit, change: 'created' as const })));
     } else {
       const byKey = new Map<string, BulkItemResult>(result.results.map((r) => [r.findingKey, r]));
-      for (const unit of batch) outcomes.push(await settleItem(ctx, unit, byKey.get(unit.key)));
+      outcomes.push(
+        ...(await linkSettled(
+          ctx,
+          batch.map((unit) => settleItem(ctx, unit, byKey.get(unit.key))),
+        )),
+      );
     }
     ctx.progress.tick(batch.length);
   }
   return outcomes;
 }
 
-async function settleItem(
+interface Settled {
+  outcome: TicketOutcome;
+  links: NewLink[];
+}
+
+/** What one bulk-create item means for its unit, and the links to record for it. */
+function settleItem(
   ctx: WorkflowContext<unknown>,
   unit: TicketUnit,
   item: BulkItemResult | undefined,
-): Promise<TicketOutcome> {
+): Settled {
   if (!item || item.outcome === 'failed' || !item.key) {
     const reason = item?.error?.message ?? 'Jira did not report this issue';
     ctx.summary.add('errors');
     ctx.log.warn({ finding: unit.key, reason }, 'ticket not filed; the next run tries again');
-    return { unit, change: 'failed', reason };
+    return { outcome: { unit, change: 'failed', reason }, links: [] };
   }
   const ticket = { key: item.key, url: item.url ?? '' };
-  await linkUnit(ctx, unit, ticket, 'arx');
   // `existing`: filed earlier (its link was lost, or a crash came between filing and linking). In a resumed
   // run that is almost always this run's own earlier attempt, killed after Jira answered: still news for the
   // digest, which must list every ticket the run filed.
   if (item.outcome === 'created') ctx.summary.add('ticketsCreated');
   const news = item.outcome === 'created' || ctx.run.resumed;
-  return { unit, change: news ? 'created' : 'unchanged', ticket };
+  return {
+    outcome: { unit, change: news ? 'created' : 'unchanged', ticket },
+    links: unitLinks(ctx, unit, ticket, 'arx'),
+  };
+}
+
+/** Records the links of a batch in one go, then hands back its outcomes. */
+async function linkSettled(
+  ctx: WorkflowContext<unknown>,
+  settled: readonly Settled[],
+): Promise<TicketOutcome[]> {
+  await ctx.links.linkMany(settled.flatMap((s) => s.links));
+  return settled.map((s) => s.outcome);
 }
 
 const TRANSITION = {
