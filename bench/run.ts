@@ -53,13 +53,15 @@ export async function runBench(plan: BenchPlan): Promise<BenchResult> {
       });
       runs.push(measured.run);
     }
-    // the largest size again with Arx's governor at the emulators' limits: what arx.yaml can recover
-    const matched = await runDistribution({
-      findings: Math.max(...plan.sizes),
-      rate: 'realistic',
-      governor: 'matched',
-    });
-    runs.push(matched.run);
+    // the largest size again with Arx's governor pinned to the emulators' limits, for comparison (full run only)
+    if (plan.mode === 'full') {
+      const matched = await runDistribution({
+        findings: Math.max(...plan.sizes),
+        rate: 'realistic',
+        governor: 'matched',
+      });
+      runs.push(matched.run);
+    }
   }
   if (plan.scenarios.includes('ingest')) {
     const [embedded, postgres] = await runIngest(plan.ingestFindings);

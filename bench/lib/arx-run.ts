@@ -39,12 +39,16 @@ export function benchOptions(sandbox: Sandbox): DistributionOptions {
 }
 
 /**
- * `connectors.<tool>.rate_limits` of arx.yaml. `matched` sets Arx's governor to the limits the emulators
- * enforce with `rate=realistic`: only Jira differs from the shipped table (10 req/s per endpoint, a
- * conservative guess for a limit Atlassian does not publish, against the emulator's 20).
+ * `connectors.<tool>.rate_limits` of arx.yaml. `default` is the shipped governor: Jira and Wiz publish no
+ * limit, so it learns them from the tool's answers (adaptive, from 10 and 3 req/s). `matched` pins the
+ * governor to exactly the limits the emulators enforce with `rate=realistic` (what a user who knows their
+ * tenant's limits would write), for comparison.
  */
 export type Governor = 'default' | 'matched';
-const MATCHED_RATE_LIMITS = { jira: { rate_limits: { requests_per_second: 20 } } };
+const MATCHED_RATE_LIMITS = {
+  jira: { rate_limits: { requests_per_second: 20 } },
+  wiz: { rate_limits: { requests_per_second: 3 } },
+};
 
 export async function runArx(
   sandbox: Sandbox,

@@ -24,7 +24,7 @@ export interface BenchPlan {
   from?: string;
 }
 
-const QUICK = { sizes: [1000, 10_000], rateLimitedNaiveSizes: [], ingest: 100_000, gate: 1000 };
+const QUICK = { sizes: [1000, 10_000], rateLimitedNaiveSizes: [], ingest: 100_000, gate: 300 };
 const FULL = {
   sizes: [1000, 10_000, 100_000],
   rateLimitedNaiveSizes: [1000],
@@ -39,7 +39,7 @@ export const USAGE = `npm run bench [-- options]
   --only <list>         some of: ${SCENARIOS.join(', ')}
   --sizes <list>        tenant sizes of the distribution runs, e.g. 1000,10000
   --ingest <n>          findings to ingest (default 1000000, quick 100000)
-  --gate-calls <n>      gate calls and audit appends to time (default 10000, quick 1000)
+  --gate-calls <n>      gate calls and audit appends to time (default 10000, quick 300)
   --from <file>         print the tables of a saved --json result, measuring nothing
   --help`;
 

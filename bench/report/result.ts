@@ -1,6 +1,7 @@
 import type { Machine } from '../lib/machine.js';
 import type { DistributionRun, Rerun } from '../scenarios/distribution.js';
 import type { GateFigures } from '../scenarios/gate.js';
+import type { GateResult } from '../scenarios/gate-child.js';
 import type { IngestFigures } from '../scenarios/ingest.js';
 import type { TargetCheck } from './targets.js';
 
@@ -18,8 +19,8 @@ export interface BenchResult {
   duration_s?: number;
   runs: DistributionRun[];
   ingest?: IngestFigures;
-  gate?: { p50_us: number; p99_us: number; mean_us: number; calls: number; store: string };
-  audit?: { appends_per_s: number; appends: number; store: string };
+  gate?: GateResult['gate'] & { store: string };
+  audit?: GateResult['audit'] & { store: string };
   rerun?: Rerun & { paged_reads: Record<string, number> };
   postgres?: {
     ingest?: IngestFigures;
