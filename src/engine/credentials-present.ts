@@ -1,5 +1,5 @@
 import type { ConnectorsConfig } from '../config/connectors.js';
-import { CREDENTIAL_ENV } from '../governance/credentials.js';
+import { CREDENTIAL_FIELDS } from '../connectors/credential-fields.js';
 
 /**
  * Which of a workflow's connectors have credentials, from arx.yaml or the environment variables of the
@@ -7,17 +7,6 @@ import { CREDENTIAL_ENV } from '../governance/credentials.js';
  * half-finished set-up: the run refuses and names what is missing rather than mixing real tools and
  * emulators.
  */
-
-/** The fields whose presence means "the user configured this connector" (URLs and regions alone do not). */
-export const CREDENTIAL_MARKERS: Readonly<Record<string, readonly string[]>> = {
-  wiz: ['client_id', 'client_secret'],
-  qualys: ['username', 'password'],
-  jira: ['api_token'],
-  slack: ['bot_token'],
-  pagerduty: ['api_key', 'routing_key'],
-  servicenow: ['username', 'password'],
-  aws: ['access_key_id', 'role_arn'],
-};
 
 export interface CredentialStatus {
   configured: string[];
@@ -37,20 +26,21 @@ export function credentialStatus(
 ): CredentialStatus {
   const status: CredentialStatus = { configured: [], missing: [] };
   for (const connector of new Set(connectors)) {
-    const markers = CREDENTIAL_MARKERS[connector];
-    if (!markers) continue; // a connector Arx has no credential convention for: nothing to check
+    // the fields that say "the user configured this connector" (URLs and regions alone do not)
+    const markers = (CREDENTIAL_FIELDS[connector] ?? []).filter((field) => field.identifies);
+    if (markers.length === 0) continue; // a connector Arx has no credential convention for: nothing to check
     const section = (config as Record<string, Record<string, unknown> | undefined>)[connector] ?? {};
-    const variables = CREDENTIAL_ENV[connector] ?? {};
     const present = markers.some((field) => {
-      const fromFile = section[field];
-      const variable = variables[field];
-      return (typeof fromFile === 'string' && fromFile !== '') || Boolean(variable && env[variable]?.trim());
+      const fromFile = section[field.config];
+      return (
+        (typeof fromFile === 'string' && fromFile !== '') || Boolean(field.env && env[field.env]?.trim())
+      );
     });
     if (present) status.configured.push(connector);
     else {
       status.missing.push({
         connector,
-        variables: markers.map((field) => variables[field]).filter((v): v is string => Boolean(v)),
+        variables: markers.map((field) => field.env).filter((v): v is string => Boolean(v)),
       });
     }
   }

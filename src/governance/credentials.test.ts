@@ -33,3 +33,15 @@ test('a disabled connector resolves no credentials', async () => {
   const broker = new ConfigCredentialBroker(connectors, { JIRA_API_TOKEN: 'secret-token' });
   await assert.rejects(broker.resolve(request('jira')), /disabled/);
 });
+
+test('the broker reads the variables the field declarations name, for a connector governance never names', async () => {
+  const fields = {
+    tickets: [
+      { name: 'token', config: 'api_token', env: 'TICKETS_TOKEN', description: 'token', secret: true },
+      { name: 'site', config: 'site', description: 'set in arx.yaml only' },
+    ],
+  };
+  const broker = new ConfigCredentialBroker({} as never, { TICKETS_TOKEN: ' tk-1 ', site: 'x' }, fields);
+  assert.deepEqual({ ...(await broker.resolve(request('tickets'))) }, { api_token: 'tk-1' });
+  assert.deepEqual({ ...(await broker.resolve(request('slack'))) }, {});
+});

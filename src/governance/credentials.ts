@@ -1,4 +1,6 @@
 import { type ConnectorsConfig, connectorDefaults } from '../config/connectors.js';
+import { CREDENTIAL_FIELDS } from '../connectors/credential-fields.js';
+import type { CredentialField } from '../connectors/kit/credentials.js';
 import { ArxError } from '../core/errors.js';
 import { SECRET_KEY_PATTERN, secrets } from '../core/secrets.js';
 
@@ -20,45 +22,11 @@ export interface CredentialBroker {
 }
 
 /**
- * Environment variables read when arx.yaml does not set a field, named as in the workflow READMEs.
- * Connector issues extend this as each connector lands.
- */
-export const CREDENTIAL_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  wiz: {
-    client_id: 'WIZ_CLIENT_ID',
-    client_secret: 'WIZ_CLIENT_SECRET',
-    api_url: 'WIZ_API_URL',
-    auth_url: 'WIZ_AUTH_URL',
-  },
-  qualys: { url: 'QUALYS_URL', username: 'QUALYS_USERNAME', password: 'QUALYS_PASSWORD' },
-  jira: {
-    url: 'JIRA_URL',
-    email: 'JIRA_USER_EMAIL',
-    api_token: 'JIRA_API_TOKEN',
-    project_key: 'JIRA_PROJECT_KEY',
-  },
-  slack: { bot_token: 'SLACK_BOT_TOKEN', api_url: 'SLACK_API_URL' },
-  pagerduty: {
-    api_key: 'PAGERDUTY_API_KEY',
-    routing_key: 'PAGERDUTY_ROUTING_KEY',
-    from: 'PAGERDUTY_FROM',
-    service_id: 'PAGERDUTY_SERVICE_ID',
-    api_url: 'PAGERDUTY_API_URL',
-    events_url: 'PAGERDUTY_EVENTS_URL',
-  },
-  servicenow: { url: 'SERVICENOW_URL', username: 'SERVICENOW_USERNAME', password: 'SERVICENOW_PASSWORD' },
-  aws: {
-    access_key_id: 'AWS_ACCESS_KEY_ID',
-    secret_access_key: 'AWS_SECRET_ACCESS_KEY',
-    session_token: 'AWS_SESSION_TOKEN',
-    region: 'AWS_REGION',
-  },
-};
-
-/**
- * Resolves credentials from the connectors section of arx.yaml, falling back to the conventional
- * environment variables, at call time (a rotated token in the environment is picked up at the next call).
- * Secret fields are registered with the secret registry before they are returned.
+ * Resolves credentials from the connectors section of arx.yaml, falling back to the environment variables
+ * the connectors declare (`fields`, by default every connector's catalog), at call time (a rotated token in
+ * the environment is picked up at the next call). The keys are arx.yaml's (`api_token`): the handler reads
+ * them with its connector's resolver. Secret fields are registered with the secret registry before they
+ * are returned.
  *
  * @example
  * const broker = new ConfigCredentialBroker(config.connectors);
@@ -68,6 +36,7 @@ export class ConfigCredentialBroker implements CredentialBroker {
   constructor(
     private readonly connectors: ConnectorsConfig,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly fields: Readonly<Record<string, readonly CredentialField[]>> = CREDENTIAL_FIELDS,
   ) {}
 
   async resolve(request: CredentialRequest): Promise<Credentials> {
@@ -87,8 +56,8 @@ export class ConfigCredentialBroker implements CredentialBroker {
     for (const [field, value] of Object.entries(configured ?? {})) {
       if (typeof value === 'string' && value !== '') out[field] = value;
     }
-    for (const [field, variable] of Object.entries(CREDENTIAL_ENV[request.connector] ?? {})) {
-      const value = this.env[variable]?.trim();
+    for (const { config: field, env: variable } of this.fields[request.connector] ?? []) {
+      const value = variable === undefined ? undefined : this.env[variable]?.trim();
       const onlyDefault = out[field] === undefined || out[field] === defaults[field];
       if (value && onlyDefault) out[field] = value;
     }

@@ -1,46 +1,10 @@
 import { z } from 'zod';
-import {
-  type CredentialField,
-  credentialCheck,
-  explainFailure,
-  resolveCredentialFields,
-} from '../kit/credentials.js';
+import { credentialCheck, explainFailure, resolveCredentialFields } from '../kit/credentials.js';
 import { createJiraClient } from './client.js';
+import { JIRA_CREDENTIAL_FIELDS } from './credential-fields.js';
 
-/**
- * Jira Cloud credentials: the site URL, the Atlassian account email and an API token, sent as HTTP Basic
- * (`base64(email:token)`, api-contracts §2.1). Environment names follow the workflow READMEs.
- */
-export const JIRA_CREDENTIAL_FIELDS: readonly CredentialField[] = [
-  {
-    name: 'url',
-    config: 'url',
-    env: 'JIRA_URL',
-    required: true,
-    description: 'Jira site URL (https://<site>.atlassian.net)',
-  },
-  {
-    name: 'email',
-    config: 'email',
-    env: 'JIRA_USER_EMAIL',
-    required: true,
-    description: 'email of the Atlassian account that owns the API token',
-  },
-  {
-    name: 'apiToken',
-    config: 'api_token',
-    env: 'JIRA_API_TOKEN',
-    required: true,
-    secret: true,
-    description: 'Jira API token',
-  },
-  {
-    name: 'projectKey',
-    config: 'project_key',
-    env: 'JIRA_PROJECT_KEY',
-    description: 'default project for new issues',
-  },
-];
+/** The fields are data, declared once in credential-fields.ts (the sessions read them here). */
+export { JIRA_CREDENTIAL_FIELDS };
 
 export const jiraCredentialsSchema = z.object({
   url: z.url(),

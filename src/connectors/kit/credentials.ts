@@ -14,13 +14,18 @@ export interface CredentialField {
   name: string;
   /** Key under `connectors.<tool>` in arx.yaml (`api_token`). */
   config: string;
-  /** Environment variable (`JIRA_API_TOKEN`). */
-  env: string;
+  /** Environment variable (`JIRA_API_TOKEN`); absent for a setting only arx.yaml holds (AWS `role_arn`). */
+  env?: string;
   description: string;
   secret?: boolean;
   required?: boolean;
   /** Used when neither arx.yaml nor the environment sets the field (public API hosts). */
   default?: string;
+  /**
+   * Its presence means the user configured this connector (a secret, an account, a role to assume): `arx
+   * run` then uses the real tool rather than the sandbox. URLs and regions do not identify a connector.
+   */
+  identifies?: true;
 }
 
 export type ResolvedFields = Record<string, string | undefined>;
@@ -40,14 +45,14 @@ export function resolveCredentialFields(
   const issues: ConfigIssue[] = [];
   for (const field of fields) {
     const fromConfig = stringValue(config?.[field.config]);
-    const fromEnv = stringValue(env[field.env]);
+    const fromEnv = field.env === undefined ? undefined : stringValue(env[field.env]);
     const explicit = fromConfig !== undefined && fromConfig !== field.default ? fromConfig : undefined;
     const value = explicit ?? fromEnv ?? fromConfig ?? field.default;
     if (value === undefined && field.required) {
       issues.push({
         path: `connectors.${tool}.${field.config}`,
         message: `${field.description} is not set`,
-        allowed: `set ${field.env} in the environment or connectors.${tool}.${field.config} in arx.yaml`,
+        allowed: `set ${field.env ? `${field.env} in the environment or ` : ''}connectors.${tool}.${field.config} in arx.yaml`,
       });
     }
     if (field.secret) secrets.add(value);

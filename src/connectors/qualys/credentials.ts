@@ -1,36 +1,8 @@
 import { z } from 'zod';
 import { RETRY_NONE } from '../http/retry.js';
-import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
+import { credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { QualysClient } from './client.js';
-
-/**
- * Qualys API user credentials: HTTP Basic on every call (api-contracts §5.1) against the platform's API
- * host. Environment variable names are those of the workflow READMEs.
- */
-export const QUALYS_CREDENTIAL_FIELDS: readonly CredentialField[] = [
-  {
-    name: 'url',
-    config: 'url',
-    env: 'QUALYS_URL',
-    required: true,
-    description: 'Qualys API server of your platform (e.g. https://qualysapi.qg2.apps.qualys.com)',
-  },
-  {
-    name: 'username',
-    config: 'username',
-    env: 'QUALYS_USERNAME',
-    required: true,
-    description: 'Qualys API user',
-  },
-  {
-    name: 'password',
-    config: 'password',
-    env: 'QUALYS_PASSWORD',
-    required: true,
-    secret: true,
-    description: 'Qualys API user password',
-  },
-];
+import { QUALYS_CREDENTIAL_FIELDS } from './credential-fields.js';
 
 export const qualysCredentialsSchema = z.object({
   url: z.url(),

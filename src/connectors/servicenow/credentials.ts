@@ -1,32 +1,10 @@
 import { z } from 'zod';
-import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
+import { credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { createServiceNowClient } from './client.js';
+import { SERVICENOW_CREDENTIAL_FIELDS } from './credential-fields.js';
 
-/** ServiceNow: the instance URL and an integration user, sent as HTTP Basic (api-contracts §6). */
-export const SERVICENOW_CREDENTIAL_FIELDS: readonly CredentialField[] = [
-  {
-    name: 'url',
-    config: 'url',
-    env: 'SERVICENOW_URL',
-    required: true,
-    description: 'ServiceNow instance URL (https://<instance>.service-now.com)',
-  },
-  {
-    name: 'username',
-    config: 'username',
-    env: 'SERVICENOW_USERNAME',
-    required: true,
-    description: 'ServiceNow integration user',
-  },
-  {
-    name: 'password',
-    config: 'password',
-    env: 'SERVICENOW_PASSWORD',
-    required: true,
-    secret: true,
-    description: 'ServiceNow password',
-  },
-];
+/** The fields are data, declared once in credential-fields.ts (the sessions read them here). */
+export { SERVICENOW_CREDENTIAL_FIELDS };
 
 export const serviceNowCredentialsSchema = z.object({
   url: z.url(),

@@ -1,30 +1,10 @@
 import { z } from 'zod';
-import { type CredentialField, credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
+import { credentialCheck, resolveCredentialFields } from '../kit/credentials.js';
 import { createSlackClient } from './client.js';
+import { SLACK_CREDENTIAL_FIELDS } from './credential-fields.js';
 
-/**
- * A Slack bot token (`xoxb-…`), sent as `Authorization: Bearer` (api-contracts §3.1), and the Web API base
- * URL (the sandbox prints `SLACK_API_URL`).
- */
-export const SLACK_DEFAULT_API_URL = 'https://slack.com/api';
-
-export const SLACK_CREDENTIAL_FIELDS: readonly CredentialField[] = [
-  {
-    name: 'botToken',
-    config: 'bot_token',
-    env: 'SLACK_BOT_TOKEN',
-    required: true,
-    secret: true,
-    description: 'Slack bot token (xoxb-…)',
-  },
-  {
-    name: 'apiUrl',
-    config: 'api_url',
-    env: 'SLACK_API_URL',
-    default: SLACK_DEFAULT_API_URL,
-    description: 'Slack Web API base URL',
-  },
-];
+/** The fields are data, declared once in credential-fields.ts (the sessions read them here). */
+export { SLACK_CREDENTIAL_FIELDS };
 
 export const slackCredentialsSchema = z.object({
   botToken: z.string().min(1),
