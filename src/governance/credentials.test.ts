@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connectorsSchema } from '../config/connectors.js';
+import { secrets } from '../core/secrets.js';
 import { ConfigCredentialBroker } from './credentials.js';
 
 const request = (connector: string) => ({
@@ -44,4 +45,14 @@ test('the broker reads the variables the field declarations name, for a connecto
   const broker = new ConfigCredentialBroker({} as never, { TICKETS_TOKEN: ' tk-1 ', site: 'x' }, fields);
   assert.deepEqual({ ...(await broker.resolve(request('tickets'))) }, { api_token: 'tk-1' });
   assert.deepEqual({ ...(await broker.resolve(request('slack'))) }, {});
+});
+
+test('a value the connector declares secret is scrubbed from then on, whatever its name', async () => {
+  const connectors = connectorsSchema.parse({
+    aws: { role_arn: 'arn:aws:iam::123456789012:role/arx', external_id: 'ext-7f3a9c' },
+  });
+  const creds = await new ConfigCredentialBroker(connectors, {}).resolve(request('aws'));
+  assert.equal(creds.external_id, 'ext-7f3a9c');
+  assert.equal(secrets.scrub('assume with ext-7f3a9c'), 'assume with [REDACTED]');
+  assert.equal(secrets.scrub(creds.role_arn!), 'arn:aws:iam::123456789012:role/arx', 'not secret: kept');
 });

@@ -56,12 +56,17 @@ export class ConfigCredentialBroker implements CredentialBroker {
     for (const [field, value] of Object.entries(configured ?? {})) {
       if (typeof value === 'string' && value !== '') out[field] = value;
     }
-    for (const { config: field, env: variable } of this.fields[request.connector] ?? []) {
+    const declared = this.fields[request.connector] ?? [];
+    for (const { config: field, env: variable } of declared) {
       const value = variable === undefined ? undefined : this.env[variable]?.trim();
       const onlyDefault = out[field] === undefined || out[field] === defaults[field];
       if (value && onlyDefault) out[field] = value;
     }
-    for (const [field, value] of Object.entries(out)) if (SECRET_KEY_PATTERN.test(field)) secrets.add(value);
+    // a field the connector declares secret (AWS external_id) is one even when its name does not say so
+    const secretFields = new Set(declared.filter((field) => field.secret).map((field) => field.config));
+    for (const [field, value] of Object.entries(out)) {
+      if (secretFields.has(field) || SECRET_KEY_PATTERN.test(field)) secrets.add(value);
+    }
     return Object.freeze(out);
   }
 }

@@ -30,7 +30,9 @@ export function credentialsFrom<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const missing = parsed.error.issues.map((issue) => {
     const field = fields.find((f) => f.name === issue.path[0]);
-    return field ? `${field.env} (connectors.${connector}.${field.config})` : issue.path.join('.');
+    if (!field) return issue.path.join('.');
+    const setting = `connectors.${connector}.${field.config}`;
+    return field.env ? `${field.env} (${setting})` : setting;
   });
   throw new ArxError(
     'credentials_missing',
