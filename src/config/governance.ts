@@ -4,7 +4,7 @@
  * Every default here is what Arx runs with when arx.yaml says nothing.
  */
 import { z } from 'zod';
-import { RISK_LEVELS, type Verb } from '../governance/catalog.js';
+import { RISK_LEVELS, VERBS, type Verb } from '../governance/catalog.js';
 import { CONNECTOR_NAMES } from './connectors.js';
 import {
   clockTime,
@@ -105,6 +105,8 @@ export const ruleMatchSchema = z.strictObject({
   operation: oneOrMany(operationGlob, 'operation glob').optional(),
   principal: oneOrMany(nonEmpty, 'principal glob').optional(),
   risk_level: oneOrMany(z.enum(RISK_LEVELS), 'risk level').optional(),
+  /** The operation's verb class (`destructive`, `containment`): one rule for every tool's deletes. */
+  verb: oneOrMany(z.enum(VERBS), 'verb class').optional(),
   environment: oneOrMany(nonEmpty, 'environment').optional(),
   time_window: timeWindowSchema.optional(),
   /** Resource attributes by dotted path (`tags.team`, `account`); each value one string or a list. */

@@ -165,6 +165,15 @@ describe('policy verdict: rule matching', () => {
     assert.equal(decidedByRule({ risk_level: 'HIGH' }, request('jira:issues:create', 10)), false);
   });
 
+  it('matches on the verb class of the operation, whatever its tool', () => {
+    assert.equal(
+      decidedByRule({ verb: ['containment', 'destructive'] }, request('aws:s3:put-public-access-block', 10)),
+      true,
+    );
+    assert.equal(decidedByRule({ verb: 'destructive' }, request('jira:issues:create', 10)), false);
+    assert.equal(decidedByRule({ verb: 'write' }, request('jira:issues:create', 10)), true);
+  });
+
   it('matches on environment; a resource without one does not match', () => {
     assert.equal(decidedByRule({ environment: 'prod' }, request('jira:issues:create', 10)), true);
     assert.equal(decidedByRule({ environment: ['dev'] }, request('jira:issues:create', 10)), false);

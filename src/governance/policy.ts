@@ -33,7 +33,7 @@ export type PolicySettings = Pick<GovernanceConfig, 'rules' | 'risk_threshold' |
 export interface PolicyRequest {
   operationId: string;
   /** Undefined when the catalog does not know the id. */
-  operation: Pick<Operation, 'id' | 'connector' | 'risk'> | undefined;
+  operation: Pick<Operation, 'id' | 'connector' | 'risk' | 'verb'> | undefined;
   principal: Principal;
   resource?: ResourceContext | undefined;
   risk: RiskScore;
@@ -163,6 +163,10 @@ function matchRule(match: RuleMatch, request: MatchRequest): string[] | undefine
   if (match.risk_level) {
     if (!match.risk_level.includes(operation.risk)) return undefined;
     why.push(`risk level ${operation.risk}`);
+  }
+  if (match.verb) {
+    if (!match.verb.includes(operation.verb)) return undefined;
+    why.push(`verb ${operation.verb}`);
   }
   if (match.environment) {
     const environment = resource?.environment;
