@@ -37,12 +37,23 @@ export async function recordDriftEvents(db: Db, events: readonly DriftEvent[]): 
     .execute();
 }
 
+export interface DriftQuery {
+  /** `kind:id`, as the gate records it (`workflow:wiz-distribution`). */
+  principal?: string;
+  /** Only events at or after this time. */
+  since?: Date;
+  /** At most this many, newest first (default 100). */
+  limit?: number;
+}
+
+/** Drift events, newest first, in one query. */
 export async function listDriftEvents(
   db: Db,
-  query: { principal?: string; limit?: number } = {},
+  query: DriftQuery = {},
 ): Promise<(DriftEvent & { id: number })[]> {
   let q = db.selectFrom('drift_events').selectAll().orderBy('id', 'desc');
   if (query.principal) q = q.where('principal', '=', query.principal);
+  if (query.since) q = q.where('at', '>=', query.since);
   const rows = await q.limit(query.limit ?? 100).execute();
   return rows.map((row) => ({ ...row, id: Number(row.id), at: new Date(row.at) }));
 }

@@ -13,6 +13,7 @@ export async function registerAll(program: Command): Promise<void> {
     import('./approvals.js'),
     import('./audit.js'),
     import('./killswitch.js'),
+    import('./drift.js'),
     import('./policy.js'),
     import('./findings.js'),
     import('./run.js'),
