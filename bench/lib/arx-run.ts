@@ -9,6 +9,7 @@ import { sandboxWorkflowOptions } from '../../src/workflows/library/shared/sandb
 import type { options as optionsSchema } from '../../src/workflows/library/wiz-finding-distribution/workflow.js';
 import type { z } from '../../src/workflows/sdk/index.js';
 import { resolveOptions } from '../../src/workflows/sdk/options.js';
+import { runChild } from './child.js';
 
 /**
  * One `arx run wiz-finding-distribution`, wired exactly as the CLI wires a run against real tools
@@ -17,14 +18,6 @@ import { resolveOptions } from '../../src/workflows/sdk/options.js';
  * keeps its store in memory, so a second run could not show what a re-run with no change costs.
  */
 export const WORKFLOW = 'wiz-finding-distribution';
-
-export interface ArxRun {
-  summary: RunSummary;
-  /** Opening the store and wiring the host (a user's store already exists; reported apart). */
-  setupSeconds: number;
-  /** The run itself, as the user waits for it. */
-  wallSeconds: number;
-}
 
 /**
  * The workflow's options as a user would set them for the sandbox's estate (its teams, channels and
@@ -50,16 +43,45 @@ const MATCHED_RATE_LIMITS = {
   wiz: { rate_limits: { requests_per_second: 3 } },
 };
 
-export async function runArx(
+/** What the child process needs for one run: the emulators' variables, the options, the store. */
+export interface ArxRunInput {
+  env: Record<string, string>;
+  options: DistributionOptions;
+  home: string;
+  governor: Governor;
+}
+
+/** The run's figures as the child reports them (the summary's counts only: they cross a process boundary). */
+export interface ArxRunReport {
+  counts: RunSummary['counts'];
+  /** Opening the store and wiring the host (a user's store already exists; reported apart). */
+  setupSeconds: number;
+  /** The run itself, as the user waits for it. */
+  wallSeconds: number;
+}
+
+/**
+ * One run of the workflow, in its own process (`arx-run-child.ts`): the emulators stay in the bench's
+ * process, as a real tenant's API runs on someone else's machine, so their work is not counted as Arx's.
+ */
+export function runArx(
   sandbox: Sandbox,
   home: string,
   governor: Governor = 'default',
-): Promise<ArxRun> {
+): Promise<ArxRunReport> {
+  const input: ArxRunInput = { env: { ...sandbox.env }, options: benchOptions(sandbox), home, governor };
+  return runChild<ArxRunInput, ArxRunReport>(CHILD, input);
+}
+
+const CHILD = 'bench/lib/arx-run-child.ts';
+
+/** The run itself (in the child): wired exactly as the CLI wires a run against real tools. */
+export async function runArxHere(input: ArxRunInput): Promise<ArxRunReport> {
   const setupStarted = performance.now();
   const host = await openRunHost({
-    config: arxConfigSchema.parse({ connectors: governor === 'matched' ? MATCHED_RATE_LIMITS : {} }),
-    env: { ARX_HOME: home },
-    credentialsEnv: { ...sandbox.env },
+    config: arxConfigSchema.parse({ connectors: input.governor === 'matched' ? MATCHED_RATE_LIMITS : {} }),
+    env: { ARX_HOME: input.home },
+    credentialsEnv: input.env,
     sandbox: false,
     owner: 'npm run bench',
     log: createLogger({ level: process.env.ARX_LOG_LEVEL ?? 'error' }),
@@ -67,7 +89,7 @@ export async function runArx(
   try {
     const started = performance.now();
     const outcome = await host.engine.run(builtinWorkflow(WORKFLOW), {
-      options: benchOptions(sandbox),
+      options: input.options,
       requestedBy: 'bench',
       fresh: true,
     });
@@ -75,7 +97,7 @@ export async function runArx(
     if (outcome.status !== 'succeeded') {
       throw new Error(`${WORKFLOW} ended ${outcome.status}: ${outcome.summary.error ?? 'no error given'}`);
     }
-    return { summary: outcome.summary, setupSeconds: (started - setupStarted) / 1000, wallSeconds };
+    return { counts: outcome.summary.counts, setupSeconds: (started - setupStarted) / 1000, wallSeconds };
   } finally {
     await host.close();
   }

@@ -143,7 +143,7 @@ export async function runDistribution(
     setup_s: round(arx.first.setupSeconds, 2),
     rate_limited: arx.calls.rateLimited,
     tickets: {
-      created: arx.first.summary.counts.ticketsCreated ?? 0,
+      created: arx.first.counts.ticketsCreated ?? 0,
       adopted: census.adopted,
       new_expected: census.newTickets,
     },
