@@ -6,8 +6,10 @@ import { sql } from 'kysely';
 import { systemClock } from '../src/core/clock.js';
 import { openRunQueue, type RunQueue } from '../src/engine/scheduler/queue.js';
 import { RunService } from '../src/engine/scheduler/service.js';
+import { gateAccess } from '../src/governance/access.js';
 import { createLogger } from '../src/log/logger.js';
 import { createApp } from '../src/server/app.js';
+import { serviceApi } from '../src/server/service-api.js';
 import type { Store } from '../src/store/open.js';
 import { RunLeasesRepo } from '../src/store/run-leases-repo.js';
 import { type RunRecord, RunsRepo } from '../src/store/runs-repo.js';
@@ -27,6 +29,8 @@ import { waitFor } from './support/wait.js';
  */
 const FIXTURE = fileURLToPath(new URL('./fixtures/workflows/ticketing', import.meta.url));
 const quiet = createLogger({ level: 'silent' });
+const TOKEN = 'test-serve-token';
+const authorized = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -40,7 +44,7 @@ for (const driver of testStoreDrivers())
       cleanups.push(() => tickets.close());
       const store = await openTestStore(driver);
       cleanups.push(() => store.close());
-      const { engine } = openEngineHarness(store, { ticketsUrl: tickets.url, clock: systemClock });
+      const { engine, gate } = openEngineHarness(store, { ticketsUrl: tickets.url, clock: systemClock });
       await new SchedulesRepo(store.db).register({
         name: 'ticketing',
         source: FIXTURE,
@@ -70,7 +74,7 @@ for (const driver of testStoreDrivers())
         queue,
         service,
         tickets,
-        app: createApp(service),
+        app: createApp(serviceApi(service, gateAccess(gate)), { token: TOKEN }),
         runs: new RunsRepo(store.db),
       };
     };
@@ -162,7 +166,7 @@ for (const driver of testStoreDrivers())
       const res = await app.request('/runs', {
         method: 'POST',
         body: JSON.stringify({ workflow: 'ticketing', requested_by: 'alice' }),
-        headers: { 'content-type': 'application/json' },
+        headers: authorized,
       });
       assert.equal(res.status, 202);
       const { runId } = (await res.json()) as { runId: string };
@@ -176,11 +180,32 @@ for (const driver of testStoreDrivers())
       const unknown = await app.request('/runs', {
         method: 'POST',
         body: JSON.stringify({ workflow: 'nope' }),
+        headers: authorized,
       });
       assert.equal(unknown.status, 404);
       assert.match(((await unknown.json()) as { hint: string }).hint, /arx register/);
-      const bad = await app.request('/runs', { method: 'POST', body: '{"flow": 1}' });
+      const bad = await app.request('/runs', { method: 'POST', body: '{"flow": 1}', headers: authorized });
       assert.equal(bad.status, 400);
+      assert.match(((await bad.json()) as { message: string }).message, /workflow/, 'names the field');
+    });
+
+    it('needs the bearer token on every route but /healthz', async () => {
+      const { app, runs } = await setup(1);
+      const body = JSON.stringify({ workflow: 'ticketing' });
+      const attempts: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer wrong-token' },
+        { authorization: TOKEN }, // the token without the scheme
+      ];
+      for (const headers of attempts) {
+        const res = await app.request('/runs', { method: 'POST', body, headers });
+        assert.equal(res.status, 401);
+        assert.equal(((await res.json()) as { code: string }).code, 'unauthorized');
+      }
+      assert.equal((await runs.list({ workflow: 'ticketing' })).items.length, 0, 'nothing was queued');
+      assert.equal((await app.request('/killswitch')).status, 401);
+      assert.equal((await app.request('/approvals')).status, 401);
+      assert.notEqual((await app.request('/healthz')).status, 401, '/healthz stays open');
     });
   });
 

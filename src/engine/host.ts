@@ -1,5 +1,6 @@
 import type { ArxConfig } from '../config/schema.js';
 import { ArxError } from '../core/errors.js';
+import type { Gate } from '../governance/gate.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
 import type { Workflow } from '../workflows/sdk/define.js';
@@ -34,6 +35,8 @@ export interface RunHostOptions {
 export interface RunHost {
   engine: Engine;
   store: Store;
+  /** The gate the engine calls through: its approvals and kill switch write to the same audit trail. */
+  gate: Gate;
   close(): Promise<void>;
 }
 
@@ -98,7 +101,7 @@ export async function openRunHost(options: RunHostOptions): Promise<RunHost> {
         await store.close();
       }
     };
-    return { engine, store, close };
+    return { engine, store, gate: governance.gate, close };
   } catch (err) {
     await store.close().catch(() => {});
     throw err;

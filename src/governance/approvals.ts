@@ -107,7 +107,10 @@ export class Approvals {
   async get(id: string): Promise<ApprovalRecord> {
     const approval = await getApproval(this.db, id);
     if (!approval) {
-      throw new UsageError(`no approval request "${id}"`, { hint: 'list them with: arx approvals list' });
+      throw new ArxError('approval_not_found', `no approval request "${id}"`, {
+        fault: 'caller',
+        hint: 'list them with: arx approvals list',
+      });
     }
     return this.refresh(approval);
   }

@@ -26,5 +26,10 @@ export function errorResponse(err: Error, c: Context): Response {
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   workflow_not_registered: 404,
   run_not_found: 404,
+  approval_not_found: 404,
+  self_approval: 403,
+  not_an_approver: 403,
+  approval_closed: 409,
+  approval_already_decided: 409,
   config_invalid: 422,
 };

@@ -80,11 +80,40 @@ export async function runServiceProcess<S extends HttpServer | undefined>(
   else out.line('✔ stopped');
 }
 
-/** /healthz and POST /runs over the run service, loaded only by the processes that serve them. */
-export async function serveHttp(opened: OpenedService, port: number, host: string): Promise<HttpServer> {
-  const [{ createApp }, { listen }] = await Promise.all([
-    import('../../server/app.js'),
-    import('../../server/listen.js'),
-  ]);
-  return listen(createApp(opened.service), port, host);
+/** A listening API and where its bearer token is (never the token itself: it is not printed). */
+export type ServedHttp = HttpServer & { tokenFile: string };
+
+/**
+ * The API over the run service and its gate, loaded only by the processes that serve it: a fresh bearer
+ * token in `<ARX_HOME>/serve.token` (on PostgreSQL too: the file is how a person on this machine gets it),
+ * written before the URL is advertised and removed when the server closes.
+ */
+export async function serveHttp(opened: OpenedService, port: number, host: string): Promise<ServedHttp> {
+  const [{ createApp }, { listen }, { serviceApi }, { createServeToken }, { storeOptionsFromEnv }] =
+    await Promise.all([
+      import('../../server/app.js'),
+      import('../../server/listen.js'),
+      import('../../server/service-api.js'),
+      import('../../server/serve-token.js'),
+      import('../../store/options.js'),
+    ]);
+  const token = createServeToken(storeOptionsFromEnv(process.env).home!);
+  try {
+    const app = createApp(serviceApi(opened.service, opened.governance), { token: token.token });
+    const server = await listen(app, port, host);
+    return {
+      url: server.url,
+      tokenFile: token.path,
+      close: async () => {
+        try {
+          await server.close();
+        } finally {
+          token.remove();
+        }
+      },
+    };
+  } catch (err) {
+    token.remove();
+    throw err;
+  }
 }

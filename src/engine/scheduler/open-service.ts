@@ -1,5 +1,6 @@
 import type { ArxConfig } from '../../config/schema.js';
 import { UsageError } from '../../core/errors.js';
+import { type GovernanceAccess, gateAccess } from '../../governance/access.js';
 import type { Logger } from '../../log/logger.js';
 import type { Store } from '../../store/open.js';
 import { storeOptionsFromEnv } from '../../store/options.js';
@@ -8,7 +9,8 @@ import { RunService, type ServiceRole } from './service.js';
 
 /**
  * Opens everything `arx serve` or `arx worker` runs on: the store (owned by this process when embedded),
- * the governance gate with the connectors, the engine, the run queue, and the service over them.
+ * the governance gate with the connectors, the engine, the run queue, and the service over them; the gate's
+ * approvals and kill switch are handed out too, for the API.
  */
 export interface OpenServiceOptions {
   role: ServiceRole;
@@ -21,6 +23,8 @@ export interface OpenServiceOptions {
 export interface OpenedService {
   service: RunService;
   store: Store;
+  /** Approvals and the kill switch through the service's own gate (no second audit writer on the store). */
+  governance: GovernanceAccess;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,7 @@ export async function openRunService(options: OpenServiceOptions): Promise<Opene
     return {
       service,
       store: host.store,
+      governance: gateAccess(host.gate),
       close: async () => {
         await service.stop();
         await host.close();
