@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config/load.js';
-import { createGovernance } from '../src/governance/open.js';
 import { readKillSwitch } from '../src/store/governance-state-repo.js';
 import { openStore } from '../src/store/open.js';
+import { ESCALATED_OPERATION, pendingApproval, withHomeGate } from './support/home-gate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -65,32 +64,19 @@ const principal = { kind: 'workflow' as const, id: 'wiz-distribution' };
 describe('governance CLI', () => {
   let pendingId = '';
   before(async () => {
-    const store = await openStore({ home });
-    try {
-      const { gate } = createGovernance({
-        db: store.db,
-        clock: store.clock,
-        config: loadConfig({ file: config }),
-        home,
-      });
-      for (const id of ['jira:issues:create', 'aws:s3:put-public-access-block'])
-        gate.register(id, async () => ({ ok: true }));
-      await gate.execute({ principal, resource: { environment: 'prod' } }, 'jira:issues:create', {
-        project: 'SEC',
-        summary: 'Public bucket',
-        findingKey: 'fk_1',
-      });
-      const out = await gate.execute(
-        { principal, resource: { environment: 'dev' } },
-        'aws:s3:put-public-access-block',
-        { accountId: '123456789012', bucket: 'bucket-1' },
-        { wait: 'return' },
-      );
-      assert.equal(out.status, 'pending');
-      pendingId = out.status === 'pending' ? out.approvalId : '';
-    } finally {
-      await store.close();
-    }
+    pendingId = await withHomeGate(
+      home,
+      config,
+      ['jira:issues:create', ESCALATED_OPERATION],
+      async (gate) => {
+        await gate.execute({ principal, resource: { environment: 'prod' } }, 'jira:issues:create', {
+          project: 'SEC',
+          summary: 'Public bucket',
+          findingKey: 'fk_1',
+        });
+        return pendingApproval(gate, principal);
+      },
+    );
   });
 
   it('arx policy test --json: one verdict per line, in order, no store needed', () => {

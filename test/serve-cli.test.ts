@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runTs, spawnTs } from './support/child-process.js';
+import { servingOf } from './support/serve-process.js';
 import { testStoreDrivers } from './support/stores.js';
-import { waitFor } from './support/wait.js';
 
 /**
  * `arx serve` and `arx worker` as a user starts them: serve owns the embedded store (another command is
@@ -21,14 +21,7 @@ describe('arx serve and arx worker (commands)', { skip: !testStoreDrivers().incl
     const env = { ...process.env, ARX_HOME: join(home, '.arx'), DATABASE_URL: '', ARX_LOG_LEVEL: 'error' };
     const serve = spawnTs(CLI, ['serve', '--port', '0', '--json'], env);
     try {
-      let output = '';
-      serve.process.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      const serving = await waitFor('arx serve to say where it listens', () => {
-        const line = output.split('\n').find((l) => l.includes('"serving"'));
-        return line ? (JSON.parse(line) as { url: string; pid: number; schedules: unknown[] }) : undefined;
-      });
+      const serving = await servingOf(serve);
       assert.equal(serving.pid, serve.process.pid);
       assert.deepEqual(serving.schedules, []);
 

@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
+import { approvalCount, approvalJson, approvalSummaryJson } from '../../governance/records-json.js';
 import type { ApprovalRecord } from '../../store/approvals-repo.js';
 import { action } from '../action.js';
 import { out } from '../output.js';
-import { CONFIG_OPTION, operatorName, withGovernance } from './governance-session.js';
+import { withGovernanceAccess } from './governance-access.js';
+import { CONFIG_OPTION, operatorName } from './governance-session.js';
 
 const STATUSES = ['pending', 'approved', 'denied', 'expired', 'all'] as const;
 
-/** `arx approvals list|show|approve|deny`: people deciding on escalated calls. */
+/**
+ * `arx approvals list|show|approve|deny`: people deciding on escalated calls; through `arx serve` while it
+ * holds the embedded store.
+ */
 export function register(program: Command): void {
   const approvals = program.command('approvals').description('approval requests for escalated calls');
 
@@ -22,12 +27,12 @@ export function register(program: Command): void {
           throw new UsageError(`--status: "${options.status}" is not one of ${STATUSES.join(', ')}`);
         }
         const status = options.status === 'all' ? undefined : (options.status as ApprovalRecord['status']);
-        const list = await withGovernance(
+        const list = await withGovernanceAccess(
           { config: options.config, owner: 'arx approvals list' },
-          ({ gate }) => gate.approvals.list(status),
+          ({ approvals }) => approvals.list(status),
         );
         if (command.optsWithGlobals().json) {
-          out.json(list.map(summary));
+          out.json(list.map(approvalSummaryJson));
           return;
         }
         if (list.length === 0) {
@@ -36,7 +41,7 @@ export function register(program: Command): void {
         }
         for (const a of list) {
           out.line(
-            `${a.id}  ${a.status.padEnd(8)}  ${a.operation}  by ${a.principal}  ${approvalsOf(a)}/${a.required}  expires ${a.expiresAt.toISOString()}`,
+            `${a.id}  ${a.status.padEnd(8)}  ${a.operation}  by ${a.principal}  ${approvalCount(a)}/${a.required}  expires ${a.expiresAt.toISOString()}`,
           );
         }
       }),
@@ -49,12 +54,12 @@ export function register(program: Command): void {
     .option(...CONFIG_OPTION)
     .action(
       action(async (id: string, options: { config?: string }, command: Command): Promise<undefined> => {
-        const approval = await withGovernance(
+        const approval = await withGovernanceAccess(
           { config: options.config, owner: 'arx approvals show' },
-          ({ gate }) => gate.approvals.get(id),
+          ({ approvals }) => approvals.get(id),
         );
         if (command.optsWithGlobals().json) {
-          out.json(detail(approval));
+          out.json(approvalJson(approval));
           return;
         }
         printDetail(approval);
@@ -79,52 +84,21 @@ export function register(program: Command): void {
             command: Command,
           ): Promise<undefined> => {
             const as = operatorName(options.as);
-            const decided = await withGovernance(
+            const decided = await withGovernanceAccess(
               { config: options.config, owner: `arx approvals ${verb}` },
-              ({ gate }) => gate.approvals[verb](id, { as, note: options.note }),
+              ({ approvals }) => approvals[verb](id, { as, note: options.note }),
             );
             if (command.optsWithGlobals().json) {
-              out.json(detail(decided));
+              out.json(approvalJson(decided));
               return;
             }
             out.line(
-              `✔ ${as} ${verb === 'approve' ? 'approved' : 'denied'} ${id}: now ${decided.status} (${approvalsOf(decided)}/${decided.required} approvals)`,
+              `✔ ${as} ${verb === 'approve' ? 'approved' : 'denied'} ${id}: now ${decided.status} (${approvalCount(decided)}/${decided.required} approvals)`,
             );
           },
         ),
       );
   }
-}
-
-function approvalsOf(a: ApprovalRecord): number {
-  return a.decisions.filter((d) => d.decision === 'approve').length;
-}
-
-function summary(a: ApprovalRecord) {
-  return {
-    id: a.id,
-    status: a.status,
-    operation: a.operation,
-    principal: a.principal,
-    run_id: a.runId,
-    params_hash: a.paramsHash,
-    approvals: approvalsOf(a),
-    required: a.required,
-    requested_at: a.requestedAt.toISOString(),
-    expires_at: a.expiresAt.toISOString(),
-  };
-}
-
-function detail(a: ApprovalRecord) {
-  return {
-    ...summary(a),
-    idempotency_key: a.idempotencyKey,
-    params: a.params,
-    context: a.context,
-    approvers: a.approvers,
-    decided_at: a.decidedAt?.toISOString() ?? null,
-    decisions: a.decisions.map((d) => ({ ...d, at: d.at.toISOString() })),
-  };
 }
 
 function printDetail(a: ApprovalRecord): void {
@@ -139,7 +113,7 @@ function printDetail(a: ApprovalRecord): void {
   const who = a.approvers.anyone
     ? 'anyone but the requester'
     : `${a.approvers.from.join(', ')} (${a.approvers.members.join(', ')})`;
-  out.line(`  approvers   ${approvalsOf(a)} of ${a.required} needed from ${who}`);
+  out.line(`  approvers   ${approvalCount(a)} of ${a.required} needed from ${who}`);
   out.line(`  expires     ${a.expiresAt.toISOString()}`);
   for (const d of a.decisions) {
     out.line(

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { killSwitchEntryJson } from '../../governance/records-json.js';
 import { action } from '../action.js';
 import { out } from '../output.js';
-import { CONFIG_OPTION, operatorName, withGovernance } from './governance-session.js';
+import { withGovernanceAccess } from './governance-access.js';
+import { CONFIG_OPTION, operatorName } from './governance-session.js';
 
 const PRINCIPAL_HELP =
   'PRINCIPAL is kind:id (workflow:wiz-finding-distribution, agent:triage) or a bare workflow id';
@@ -9,6 +11,7 @@ const PRINCIPAL_HELP =
 /**
  * The kill switch: `arx freeze` stops every write, `arx suspend PRINCIPAL` stops one automation, `arx resume`
  * lifts them. Stored in the store and read at every gate call, so running workflows stop at their next call.
+ * While `arx serve` holds the embedded store they go through it.
  */
 export function register(program: Command): void {
   program
@@ -23,9 +26,10 @@ export function register(program: Command): void {
           options: { reason?: string; as?: string; config?: string },
           command: Command,
         ): Promise<undefined> => {
-          const actor = `user:${operatorName(options.as)}`;
-          const changed = await withGovernance({ config: options.config, owner: 'arx freeze' }, ({ gate }) =>
-            gate.killSwitch.freeze({ actor, reason: options.reason }),
+          const change = { as: operatorName(options.as), reason: options.reason };
+          const changed = await withGovernanceAccess(
+            { config: options.config, owner: 'arx freeze' },
+            ({ killSwitch }) => killSwitch.freeze(change),
           );
           report(
             command,
@@ -52,9 +56,10 @@ export function register(program: Command): void {
         ): Promise<undefined> => {
           const { parsePrincipal, principalRef } = await import('../../governance/principal.js');
           const principal = parsePrincipal(name);
-          const actor = `user:${operatorName(options.as)}`;
-          const changed = await withGovernance({ config: options.config, owner: 'arx suspend' }, ({ gate }) =>
-            gate.killSwitch.suspend(principal, { actor, reason: options.reason }),
+          const change = { as: operatorName(options.as), reason: options.reason };
+          const changed = await withGovernanceAccess(
+            { config: options.config, owner: 'arx suspend' },
+            ({ killSwitch }) => killSwitch.suspend(principal, change),
           );
           const ref = principalRef(principal);
           report(
@@ -82,9 +87,10 @@ export function register(program: Command): void {
         ): Promise<undefined> => {
           const { parsePrincipal, principalRef } = await import('../../governance/principal.js');
           const principal = name ? parsePrincipal(name) : undefined;
-          const actor = `user:${operatorName(options.as)}`;
-          const changed = await withGovernance({ config: options.config, owner: 'arx resume' }, ({ gate }) =>
-            gate.killSwitch.resume(principal, { actor, reason: options.reason }),
+          const change = { as: operatorName(options.as), reason: options.reason };
+          const changed = await withGovernanceAccess(
+            { config: options.config, owner: 'arx resume' },
+            ({ killSwitch }) => killSwitch.resume(principal, change),
           );
           const what = principal ? principalRef(principal) : 'writes';
           report(
@@ -104,12 +110,12 @@ export function register(program: Command): void {
     .option(...CONFIG_OPTION)
     .action(
       action(async (options: { config?: string }, command: Command): Promise<undefined> => {
-        const entries = await withGovernance(
+        const entries = await withGovernanceAccess(
           { config: options.config, owner: 'arx killswitch' },
-          ({ gate }) => gate.killSwitch.status(),
+          ({ killSwitch }) => killSwitch.status(),
         );
         if (command.optsWithGlobals().json) {
-          out.json(entries.map((e) => ({ ...e, at: e.at.toISOString() })));
+          out.json(entries.map(killSwitchEntryJson));
           return;
         }
         if (entries.length === 0) out.line('no freeze, no suspension: the gate decides by policy');

@@ -50,7 +50,7 @@ export function register(program: Command): void {
                   url,
                   pid: process.pid,
                   store: opened.store.location,
-                  tokenFile,
+                  auth: { scheme: 'Bearer', file: tokenFile }, // where the token is (a key named *token* is redacted)
                   schedules,
                 });
                 return;
