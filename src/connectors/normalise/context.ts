@@ -130,8 +130,3 @@ export function isoTime(value: unknown): string | undefined {
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
-
-/** Drops keys whose value is undefined, so optional fields are absent rather than present-and-empty. */
-export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

@@ -1,3 +1,4 @@
+import { compact } from '../../core/compact.js';
 import { isArxError } from '../../core/errors.js';
 import { findingKey, normaliseCve } from '../../core/finding/fingerprint.js';
 import type {
@@ -8,7 +9,6 @@ import type {
   Vulnerability,
 } from '../../core/finding/model.js';
 import {
-  compact,
   enrichVulnerability,
   environmentOf,
   isoTime,

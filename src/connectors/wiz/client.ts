@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { compact } from '../../core/compact.js';
 import { secrets } from '../../core/secrets.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import type { ConnectorRuntime } from '../kit/runtime.js';
@@ -236,7 +237,3 @@ const FILTERS: Record<WizFindingKind, (p: FindingsReadParams) => Record<string, 
     }),
   configuration: (p) => compact({ severity: p.severities, result: p.status, firstSeenAt: after(p.since) }),
 };
-
-function compact(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}

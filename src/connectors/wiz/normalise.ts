@@ -1,9 +1,9 @@
+import { compact } from '../../core/compact.js';
 import { isArxError } from '../../core/errors.js';
 import { findingKey } from '../../core/finding/fingerprint.js';
 import type { FindingClass, FindingInput, FindingSource, Resource } from '../../core/finding/model.js';
 import {
   type AccountFacts,
-  compact,
   enrichVulnerability,
   environmentOf,
   flattenTags,

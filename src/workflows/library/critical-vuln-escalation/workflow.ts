@@ -1,6 +1,7 @@
+import { compact } from '../../../core/compact.js';
 import type { Finding } from '../../../core/finding/model.js';
 import { defineWorkflow, fromEnv, z } from '../../sdk/index.js';
-import { clip, compact, findingDetails, label, uniqueBy } from '../shared/content.js';
+import { clip, findingDetails, label, uniqueBy } from '../shared/content.js';
 import { fullReadOption, readVulnerabilitiesInScope } from '../shared/ingest.js';
 import { projectKeyOption } from '../shared/jira.js';
 import { type IncidentDraft, incidentOf, syncPages } from '../shared/pages.js';

@@ -1,4 +1,5 @@
 import type { FindingDetails } from '../../../connectors/jira/adf.js';
+import { compact } from '../../../core/compact.js';
 import type { Finding, PriorityFactor, Severity } from '../../../core/finding/model.js';
 import type { TeamRoute } from './routing.js';
 
@@ -116,11 +117,6 @@ export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] 
     seen.add(k);
     return true;
   });
-}
-
-/** Drops undefined keys: the connector's params are strict and optional fields must be absent. */
-export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Component and assignee of the team, as the Jira create fields want them. */

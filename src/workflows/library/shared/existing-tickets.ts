@@ -1,6 +1,6 @@
 import type { ByFindingResult, IssueRef } from '../../../connectors/jira/results.js';
+import { compact } from '../../../core/compact.js';
 import { isPermissionDenied, type WorkflowContext } from '../../sdk/index.js';
-import { compact } from './content.js';
 
 /**
  * Which of the units about to be ticketed already have an issue in Jira (filed by a run whose store was

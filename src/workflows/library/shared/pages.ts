@@ -1,6 +1,7 @@
 import type { CreateIncidentResult } from '../../../connectors/pagerduty/results.js';
+import { compact } from '../../../core/compact.js';
 import { isDryRun, type WorkflowContext } from '../../sdk/index.js';
-import { compact } from './content.js';
+
 import { type TicketUnit, unitState } from './tickets.js';
 
 /**

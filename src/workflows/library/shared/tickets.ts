@@ -1,7 +1,8 @@
 import type { BulkCreateResult, BulkItemResult } from '../../../connectors/jira/results.js';
+import { compact } from '../../../core/compact.js';
 import type { Finding, Severity } from '../../../core/finding/model.js';
 import { isDryRun, type NewLink, type SinkLinkInfo, type WorkflowContext } from '../../sdk/index.js';
-import { compact, type TicketDraft } from './content.js';
+import type { TicketDraft } from './content.js';
 import { existingTickets } from './existing-tickets.js';
 import type { TeamRoute } from './routing.js';
 import { isOpen, isResolved } from './scope.js';
