@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
 
 /**
@@ -21,9 +22,16 @@ export function serveTokenPath(home: string): string {
   return join(resolve(home), SERVE_TOKEN_FILE);
 }
 
-/** A fresh token, written readable by this user only; removed at stop, or at exit if stop never came. */
-export function createServeToken(home: string): ServeToken {
-  const token = randomBytes(32).toString('base64url');
+/** Shortest `ARX_SERVE_TOKEN` accepted: 128 bits of base64. */
+const MIN_FIXED_TOKEN = 22;
+
+/**
+ * A fresh token (or `ARX_SERVE_TOKEN`, for several `arx serve` behind one address on a shared PostgreSQL:
+ * API clients then need one token), written readable by this user only; removed at stop, or at exit if stop
+ * never came.
+ */
+export function createServeToken(home: string, env: NodeJS.ProcessEnv = process.env): ServeToken {
+  const token = fixedToken(env) ?? randomBytes(32).toString('base64url');
   secrets.add(token);
   const path = serveTokenPath(home);
   mkdirSync(resolve(home), { recursive: true, mode: 0o700 });
@@ -54,4 +62,16 @@ export function readServeToken(home: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function fixedToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.ARX_SERVE_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < MIN_FIXED_TOKEN || /\s/.test(token)) {
+    throw new UsageError(
+      `ARX_SERVE_TOKEN is too short or holds spaces: use at least ${MIN_FIXED_TOKEN} characters without spaces.`,
+      { hint: 'for example: export ARX_SERVE_TOKEN=$(openssl rand -base64 32 | tr -d "=+/")' },
+    );
+  }
+  return token;
 }
