@@ -42,7 +42,7 @@ export function register(program: Command): void {
 
   program
     .command('suspend')
-    .description('stop one principal entirely (reads and writes) at its next gate call')
+    .description('stop one principal entirely: its writes at their next gate call, its reads within a second')
     .argument('<principal>', PRINCIPAL_HELP)
     .option('--reason <text>', 'why, recorded in the audit trail')
     .option('--as <name>', 'who pulls the switch (default: $ARX_USER, else your OS user)')
