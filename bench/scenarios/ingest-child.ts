@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       log,
       signer: generateSigner(),
     });
-    registerConnector(governance.gate, wizConnector(runtime));
+    registerConnector(governance.gate, wizConnector(runtime), runtime);
     const intel = await loadIntel();
     const auditBefore = (await readAuditHead(store.db)).seq;
     const baselineRss = process.memoryUsage().rss;

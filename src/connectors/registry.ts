@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { ConnectorsConfig } from '../config/connectors.js';
 import { ArxError } from '../core/errors.js';
-import type { Operation } from '../governance/catalog.js';
+import { defineOperations, type Operation } from '../governance/catalog.js';
 import type { Credentials } from '../governance/credentials.js';
 import type { Gate, OperationHandler, Reconciler } from '../governance/gate.js';
 import type { CredentialCheck, CredentialField } from './kit/credentials.js';
@@ -9,7 +10,8 @@ import type { ConnectorRuntime } from './kit/runtime.js';
 /**
  * What a connector contributes, in one shape for every tool: its catalog entries, one handler per operation
  * id (registered with the gate, which alone calls them with the broker's per-call credentials), and its
- * credentials: the fields it reads and a cheap read-only `test()` for `arx connectors test`.
+ * credentials: the fields it reads and a cheap read-only `test()`, which the gate runs as
+ * `<tool>:credentials:test` (`arx connectors test`).
  */
 export interface ConnectorModule {
   name: string;
@@ -57,22 +59,60 @@ export function connectorNames(): string[] {
   return Object.keys(CONNECTOR_FACTORIES).sort();
 }
 
+/**
+ * `<tool>:credentials:test`, one per connector above: `arx connectors test` through the gate, so the check
+ * is decided by policy and audited like any call, with the credentials the broker resolves for it.
+ */
+export const credentialsTestOperations: readonly Operation[] = connectorNames().flatMap((name) =>
+  defineOperations(name, [
+    {
+      name: 'credentials:test',
+      verb: 'read',
+      risk: 'LOW',
+      description: 'Prove the credentials and reach with one cheap read',
+      params: z.strictObject({}),
+    },
+  ]),
+);
+
+/** The id of a connector's credential check: `jira:credentials:test`. */
+export function credentialsTestId(connector: string): string {
+  return `${connector}:credentials:test`;
+}
+
 export async function loadConnector(name: string, runtime: ConnectorRuntime): Promise<ConnectorModule> {
-  const load = CONNECTOR_FACTORIES[name];
+  return (await factoryOf(name)())(runtime);
+}
+
+/** Throws `unknown_connector` (the caller's mistake, naming the known ones) unless Arx ships `name`. */
+export function assertConnector(name: string): void {
+  factoryOf(name);
+}
+
+function factoryOf(name: string): () => Promise<ConnectorFactory> {
+  const load = Object.hasOwn(CONNECTOR_FACTORIES, name) ? CONNECTOR_FACTORIES[name] : undefined;
   if (!load) {
     throw new ArxError('unknown_connector', `unknown connector "${name}"`, {
       fault: 'caller',
       hint: `connectors with a credentials check: ${connectorNames().join(', ')}`,
     });
   }
-  return (await load())(runtime);
+  return load;
 }
 
-/** Registers a connector's handlers with the gate; an operation without a handler is a packaging bug. */
+/**
+ * Registers a connector's handlers with the gate; an operation without a handler is a packaging bug. Its
+ * credential check is registered too, as `<tool>:credentials:test`: the connector's own `test()` over the
+ * broker's credentials only (an empty environment), answering a `CredentialCheck` (`ok: false` when it fails).
+ */
 export function registerConnector(
   gate: Pick<Gate, 'register' | 'registerReconciler'>,
   connector: ConnectorModule,
+  runtime: ConnectorRuntime,
 ): void {
+  gate.register(credentialsTestId(connector.name), (_params, { credentials }) =>
+    connector.credentials.test(credentials, runtime, {}),
+  );
   for (const operation of connector.operations) {
     const handler = connector.handlers[operation.id];
     if (!handler) {
@@ -97,7 +137,7 @@ export async function registerBuiltinConnectors(
   const connectors: ConnectorModule[] = [];
   for (const name of connectorNames()) {
     const connector = await loadConnector(name, runtime);
-    registerConnector(gate, connector);
+    registerConnector(gate, connector, runtime);
     connectors.push(connector);
   }
   return connectors;

@@ -41,7 +41,7 @@ export async function openConnectorGate(openTestStore: OpenTestStore, options: C
   });
   // quiet by default: retries log warnings that would drown the test output
   const runtime = createConnectorRuntime({ clock, log, ...options.runtime });
-  for (const factory of options.connectors) registerConnector(governance.gate, factory(runtime));
+  for (const factory of options.connectors) registerConnector(governance.gate, factory(runtime), runtime);
   return {
     ...governance,
     store,

@@ -66,7 +66,7 @@ export async function openWorkflowSandbox(
     log,
   });
   for (const factory of [wizConnector, qualysConnector, jiraConnector, slackConnector, pagerdutyConnector]) {
-    registerConnector(governance.gate, factory(runtime));
+    registerConnector(governance.gate, factory(runtime), runtime);
   }
   const engine = new Engine({
     store,

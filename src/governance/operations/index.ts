@@ -1,3 +1,4 @@
+import { credentialsTestOperations } from '../../connectors/registry.js';
 import { type Operation, OperationCatalog } from '../catalog.js';
 import { awsOperations } from './aws.js';
 import { jiraOperations } from './jira.js';
@@ -7,7 +8,7 @@ import { servicenowOperations } from './servicenow.js';
 import { slackOperations } from './slack.js';
 import { wizOperations } from './wiz.js';
 
-/** Every operation Arx ships with, one list per connector. */
+/** Every operation Arx ships with, one list per connector, and each connector's credential check. */
 export const builtinOperations: readonly Operation[] = [
   ...wizOperations,
   ...qualysOperations,
@@ -16,6 +17,7 @@ export const builtinOperations: readonly Operation[] = [
   ...pagerdutyOperations,
   ...servicenowOperations,
   ...awsOperations,
+  ...credentialsTestOperations,
 ];
 
 let shared: OperationCatalog | undefined;
