@@ -1,11 +1,11 @@
 /**
  * `arx findings import|list|show` and `arx connectors test` as a user runs them: a real process, an
  * embedded store in a temporary ARX_HOME, the fixture payloads of the normalisers, and the Wiz emulator
- * for the credential check. Children run asynchronously so the in-process emulator can answer them.
+ * for the credential check (a gate call, decided by policy and audited). Children run asynchronously so the in-process emulator can answer them.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -135,10 +135,32 @@ describe('arx connectors test', () => {
     WIZ_AUTH_URL: `${wiz.url}/oauth/token`,
   });
 
-  it('proves working credentials, and explains a bad secret in one line without printing it', async () => {
-    const ok = await arx(['--json', 'connectors', 'test', 'wiz'], env(WIZ_SANDBOX_CREDENTIALS.clientSecret));
+  const requests = async () =>
+    ((await (await fetch(`${wiz.url}/_sandbox/stats`)).json()) as { total: number }).total;
+
+  it('proves working credentials through the gate, and explains a bad secret in one line without printing it', async () => {
+    const asAlice = { ...env(WIZ_SANDBOX_CREDENTIALS.clientSecret), ARX_USER: 'alice' };
+    const ok = await arx(['--json', 'connectors', 'test', 'wiz'], asAlice);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.equal(json(ok.stdout).ok, true);
+    const tail = await arx(['audit', 'tail', '--json', '-n', '1000']);
+    assert.equal(tail.code, 0, tail.stderr);
+    const audited = tail.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { kind: string; actor: string; action: string; payload: { status?: string } },
+      )
+      .filter((entry) => entry.action === 'wiz:credentials:test');
+    assert.deepEqual(
+      audited.map((entry) => [entry.kind, entry.actor]),
+      [
+        ['intent', 'user:alice'],
+        ['result', 'user:alice'],
+      ],
+    );
+    assert.equal(audited[1]?.payload.status, 'ok');
 
     const bad = await arx(['connectors', 'test', 'wiz'], env('definitely-wrong-secret-71'));
     assert.equal(bad.code, 1);
@@ -148,5 +170,32 @@ describe('arx connectors test', () => {
       /✖ wiz: the credentials were rejected: check WIZ_CLIENT_ID and WIZ_CLIENT_SECRET/,
     );
     assert.doesNotMatch(bad.stdout + bad.stderr, /definitely-wrong-secret-71/);
+  });
+
+  it('a policy rule denying the checks: each connector reports the rule, and no request reaches the tool', async () => {
+    const config = join(home, 'no-checks.yaml');
+    const rule =
+      '{ name: no-credential-checks, verdict: deny, priority: 5, match: { operation: "*:credentials:test" } }';
+    writeFileSync(config, `governance:\n  rules:\n    - ${rule}\n`);
+    const before = await requests();
+    const denied = await arx(
+      ['connectors', 'test', 'all', '--config', config],
+      env(WIZ_SANDBOX_CREDENTIALS.clientSecret),
+    );
+    assert.equal(denied.code, 1, denied.stdout + denied.stderr);
+    const lines = denied.stdout.trim().split('\n');
+    assert.deepEqual(
+      lines.map((line) => line.split(':')[0]),
+      ['✖ jira', '✖ pagerduty', '✖ qualys', '✖ servicenow', '✖ slack', '✖ wiz'],
+    );
+    for (const line of lines) assert.match(line, /: denied by no-credential-checks: /);
+    assert.equal(await requests(), before, 'the gate stopped every check before the tool');
+
+    const one = await arx(['--json', 'connectors', 'test', 'wiz', '-c', config], env('whatever'));
+    assert.equal(one.code, 1);
+    const check = json(one.stdout);
+    assert.equal(check.ok, false);
+    assert.equal(check.problem, 'denied');
+    assert.equal((check.details as { rule?: string }).rule, 'no-credential-checks');
   });
 });

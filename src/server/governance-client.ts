@@ -1,3 +1,4 @@
+import type { CredentialCheck } from '../connectors/kit/credentials.js';
 import { ArxError } from '../core/errors.js';
 import type { GovernanceAccess } from '../governance/access.js';
 import { principalRef } from '../governance/principal.js';
@@ -9,7 +10,7 @@ import {
 } from '../governance/records-json.js';
 
 /**
- * Approvals and the kill switch of a running `arx serve`, over its API: the same interface as the gate's
+ * Approvals, the kill switch and connector checks of a running `arx serve`, over its API: the same interface as the gate's
  * (`gateAccess`), so a command prints the same whichever carried it out. A refusal the server explains
  * (4xx `{code, message, hint}`) is thrown as the same caller's mistake the gate would have thrown.
  *
@@ -61,6 +62,10 @@ export function governanceOverHttp(url: string, token: string): GovernanceAccess
         changed('/killswitch/suspend', { ...change, principal: principalRef(principal) }),
       resume: (principal, change) =>
         changed('/killswitch/resume', { ...change, principal: principal && principalRef(principal) }),
+    },
+    connectors: {
+      test: (connector, as) =>
+        call<CredentialCheck>('POST', `/connectors/${encodeURIComponent(connector)}/test`, { as }),
     },
   };
 }

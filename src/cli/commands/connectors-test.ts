@@ -6,7 +6,9 @@ import { out } from '../output.js';
 /**
  * `arx connectors test NAME|all [--json]`: each connector's credentials proved with one cheap read-only
  * call, and a failure explained in one line (missing setting, bad secret, wrong URL, unreachable, missing
- * scope). Registered on the `connectors` command family.
+ * scope, refused by the gate). Each check is `<tool>:credentials:test` through the gate as the operator
+ * (`user:<name>`): decided by policy, audited, with the broker's credentials; through a running `arx serve`
+ * when it holds the embedded store. Registered on the `connectors` command family.
  */
 export function registerConnectorsTest(connectors: Command): void {
   connectors
@@ -16,19 +18,19 @@ export function registerConnectorsTest(connectors: Command): void {
     .option('-c, --config <file>', 'configuration file (default: $ARX_CONFIG, else ./arx.yaml)')
     .action(
       action(async (name: string, options: { config?: string }, command: Command) => {
-        const { loadConfig } = await import('../../config/load.js');
-        const { createConnectorRuntime } = await import('../../connectors/kit/runtime.js');
-        const { connectorConfig, connectorNames, loadConnector } = await import(
-          '../../connectors/registry.js'
-        );
-        const config = loadConfig({ file: options.config });
-        const runtime = createConnectorRuntime();
+        const [{ connectorNames }, { withGovernanceAccess }, { operatorName }] = await Promise.all([
+          import('../../connectors/registry.js'),
+          import('./governance-access.js'),
+          import('./governance-session.js'),
+        ]);
         const names = name === 'all' ? connectorNames() : [name];
-        const checks = [];
-        for (const each of names) {
-          const connector = await loadConnector(each, runtime);
-          checks.push(await connector.credentials.test(connectorConfig(config.connectors, each), runtime));
-        }
+        const as = operatorName(undefined);
+        const access = { config: options.config, owner: 'arx connectors test', connectors: true };
+        const checks = await withGovernanceAccess(access, async ({ connectors: each }) => {
+          const found = [];
+          for (const connector of names) found.push(await each.test(connector, as));
+          return found;
+        });
         if (command.optsWithGlobals().json) out.json(name === 'all' ? checks : checks[0]);
         else {
           for (const check of checks) {

@@ -77,6 +77,8 @@ export const CREDENTIAL_PROBLEMS = [
   'missing_scope',
   'rate_limited',
   'tool_error',
+  /** The gate refused the check (a policy rule, the kill switch) or holds it for an approver. */
+  'denied',
 ] as const;
 export type CredentialProblem = (typeof CREDENTIAL_PROBLEMS)[number];
 
@@ -140,6 +142,7 @@ export function explainFailure(err: unknown, hints: CredentialHints): Credential
     missing_scope: `the credential lacks a permission: ${hints.scopeHint ?? 'grant the scopes Arx needs'}`,
     rate_limited: 'the API is rate limiting this credential: try again shortly',
     tool_error: 'the API failed; try again, and check its status page',
+    denied: 'the gate refused the check',
   };
   return {
     connector: hints.connector,
