@@ -4,6 +4,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../src/sandbox/kit/server.js';
+import { DemoTenant } from '../src/sandbox/tenant/tenant.js';
+import { WIZ_SANDBOX_CREDENTIALS } from '../src/sandbox/wiz/auth.js';
+import { createWizEmulator } from '../src/sandbox/wiz/index.js';
 import { runTs, spawnTs } from './support/child-process.js';
 import { ESCALATED_OPERATION, pendingApproval, withHomeGate } from './support/home-gate.js';
 import { servingOf } from './support/serve-process.js';
@@ -22,7 +26,7 @@ const CONFIG = [
   '    rules: [{ operation: "aws:*", required: 1, from: platform }]',
 ].join('\n');
 
-function arxHome(prefix: string) {
+function arxHome(prefix: string, extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const home = join(dir, '.arx');
   const config = join(dir, 'arx.yaml');
@@ -33,6 +37,7 @@ function arxHome(prefix: string) {
     ARX_CONFIG: config,
     DATABASE_URL: '',
     ARX_LOG_LEVEL: 'error',
+    ...extraEnv,
   };
   return { dir, home, config, env, arx: (args: string[]) => runTs(CLI, args, env) };
 }
@@ -121,6 +126,52 @@ describe('governance commands through arx serve', { skip: !testStoreDrivers().in
       );
     } finally {
       if (serve.process.exitCode === null) serve.process.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('connectors test goes through serve’s gate as the operator, audited there', async () => {
+    const tenant = new DemoTenant({ seed: 3, findings: 10 });
+    const wiz = await startEmulator(createWizEmulator({ seed: 3, tenant, random: Math.random }));
+    const { dir, env, arx } = arxHome('arx-serve-connectors-', {
+      ARX_USER: 'alice',
+      WIZ_CLIENT_ID: WIZ_SANDBOX_CREDENTIALS.clientId,
+      WIZ_CLIENT_SECRET: WIZ_SANDBOX_CREDENTIALS.clientSecret,
+      WIZ_API_URL: wiz.url,
+      WIZ_AUTH_URL: `${wiz.url}/oauth/token`,
+    });
+    const serve = spawnTs(CLI, ['serve', '--port', '0', '--json'], env);
+    try {
+      const serving = await servingOf(serve);
+      const test = await arx(['--json', 'connectors', 'test', 'wiz']);
+      assert.equal(test.code, 0, test.stdout + test.stderr);
+      assert.ok(test.stderr.includes(`through arx serve at ${serving.url}`), test.stderr);
+      const check = JSON.parse(test.stdout) as { connector: string; ok: boolean };
+      assert.deepEqual([check.connector, check.ok], ['wiz', true]);
+
+      const unknown = await arx(['connectors', 'test', 'nope']);
+      assert.equal(unknown.code, 2, 'a caller mistake, as without serve');
+      assert.match(unknown.stderr, /✖ unknown connector "nope"\n {2}connectors with a credentials check: /);
+
+      serve.process.kill('SIGTERM');
+      assert.equal((await serve.exited).code, 0);
+      const tail = await arx(['audit', 'tail', '--json', '-n', '1000']);
+      assert.equal(tail.code, 0, tail.stderr);
+      const audited = tail.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string; actor: string; action: string })
+        .filter((entry) => entry.action === 'wiz:credentials:test');
+      assert.deepEqual(
+        audited.map((entry) => [entry.kind, entry.actor]),
+        [
+          ['intent', 'user:alice'],
+          ['result', 'user:alice'],
+        ],
+      );
+    } finally {
+      if (serve.process.exitCode === null) serve.process.kill('SIGKILL');
+      await wiz.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -12,7 +12,7 @@ import { forEachStore, type OpenTestStore } from './support/stores.js';
  * The approvals and kill-switch routes of `arx serve` over real HTTP, on the real gate and audit trail of a
  * test store: escalated calls made through `gate.execute(..., {wait: 'return'})` are listed, shown and
  * decided through the API, with the gate's rules; the HTTP client the CLI uses reads them back the same.
- * The run routes are not under test here (serve.test.ts), so the service's run side refuses if called.
+ * A connector check refused by policy answers as a failed check. The run routes are not under test here (serve.test.ts), so the service's run side refuses if called.
  */
 const TOKEN = 'test-governance-token';
 const OP = 'aws:s3:put-public-access-block'; // in dev it scores 70: escalated by the thresholds
@@ -32,8 +32,8 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function serveGate(openTestStore: OpenTestStore) {
-  const opened = await openTestGate(openTestStore, { governance });
+async function serveGate(openTestStore: OpenTestStore, rules: unknown[] = []) {
+  const opened = await openTestGate(openTestStore, { governance: { ...governance, rules } });
   const app = createApp(
     { health: notUnderTest, requestRun: notUnderTest, governance: gateAccess(opened.gate) },
     { token: TOKEN },
@@ -167,6 +167,38 @@ forEachStore('arx serve governance API', (openTestStore) => {
         ['killswitch.resume', 'user:bob'],
         ['killswitch.unfreeze', 'user:bob'],
       ],
+    );
+  });
+
+  it('a connector check as the operator: denied by policy, a failed check naming the rule, audited', async () => {
+    const deny = {
+      name: 'no-checks',
+      verdict: 'deny',
+      priority: 5,
+      match: { operation: '*:credentials:test' },
+    };
+    const { request, audit, url } = await serveGate(openTestStore, [deny]);
+    const denied = await request('POST', '/connectors/wiz/test', { as: 'alice' });
+    assert.equal(denied.status, 200);
+    assert.deepEqual(
+      [denied.body.connector, denied.body.ok, denied.body.problem, denied.body.details.rule],
+      ['wiz', false, 'denied', 'no-checks'],
+    );
+    assert.match(denied.body.message, /^denied by no-checks: /);
+    const intents = (await audit.entries()).filter((e) => e.action === 'wiz:credentials:test');
+    assert.deepEqual(
+      intents.map((e) => [e.kind, e.actor, e.verdict]),
+      [['intent', 'user:alice', 'deny']],
+    );
+    const overHttp = await governanceOverHttp(url, TOKEN).connectors.test('wiz', 'bob');
+    assert.equal(overHttp.problem, 'denied');
+
+    assert.equal((await request('POST', '/connectors/wiz/test', {})).status, 400, 'who runs it is named');
+    const unknown = await request('POST', '/connectors/nope/test', { as: 'alice' });
+    assert.deepEqual([unknown.status, unknown.body.code], [404, 'unknown_connector']);
+    await assert.rejects(
+      governanceOverHttp(url, TOKEN).connectors.test('nope', 'alice'),
+      (err: { code?: string; fault?: string }) => err.code === 'unknown_connector' && err.fault === 'caller',
     );
   });
 

@@ -27,6 +27,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   workflow_not_registered: 404,
   run_not_found: 404,
   approval_not_found: 404,
+  unknown_connector: 404,
   self_approval: 403,
   not_an_approver: 403,
   approval_closed: 409,

@@ -6,7 +6,7 @@ import type { RunRecord } from '../store/runs-repo.js';
 export interface ServiceApi {
   health(): Promise<Health>;
   requestRun(workflow: string, requestedBy: string): Promise<RunRecord>;
-  /** Approvals and the kill switch of the service's own gate (the audit trail its runs write to). */
+  /** Approvals, the kill switch and connector checks of the service's own gate (the audit trail its runs write to). */
   governance: GovernanceAccess;
 }
 
