@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { openConnectorGate } from '../../../test/support/connector-gate.js';
 import { forEachStore } from '../../../test/support/stores.js';
 import { TestClock } from '../../core/clock.js';
@@ -19,17 +19,24 @@ import type { KnowledgeBaseEntry, QualysHost } from './normalise-xml.js';
  * clock drives Arx and the emulator's rate limiter, so a 409 with X-RateLimit-ToWait-Sec is waited out in
  * no real time.
  */
-const clock = new TestClock('2026-03-02T12:00:00Z');
-const tenant = new DemoTenant({ seed: 11, findings: 400, anchor: '2026-03-01T00:00:00Z', clock });
+let clock: TestClock;
 let qualys: RunningEmulator;
 
-before(async () => {
-  qualys = await startEmulator(createQualysEmulator({ seed: 11, tenant, random: Math.random }), {
-    seed: 11,
-    now: () => clock.now().getTime(),
+/**
+ * A fresh emulator and clock for each suite: the fault dice are thrown in request order, so each store's pass
+ * (both may run in one process) sees exactly the faults a pass alone would.
+ */
+function useQualys(): void {
+  before(async () => {
+    clock = new TestClock('2026-03-02T12:00:00Z');
+    const tenant = new DemoTenant({ seed: 11, findings: 400, anchor: '2026-03-01T00:00:00Z', clock });
+    qualys = await startEmulator(createQualysEmulator({ seed: 11, tenant, random: Math.random }), {
+      seed: 11,
+      now: () => clock.now().getTime(),
+    });
   });
-});
-after(() => qualys.close());
+  after(() => qualys.close());
+}
 
 const principal = { kind: 'workflow' as const, id: 'critical-vuln-escalation' };
 const qualysConfig = (overrides: Record<string, string> = {}) => ({
@@ -49,6 +56,7 @@ async function collect(pages: AsyncIterable<ReadPage<QualysHost>>) {
 }
 
 forEachStore('Qualys connector through the gate', (openTestStore) => {
+  useQualys();
   const open = (config: Record<string, unknown> = {}) =>
     openConnectorGate(openTestStore, {
       clock,
@@ -183,19 +191,23 @@ forEachStore('Qualys connector through the gate', (openTestStore) => {
   });
 });
 
-it('connectors test: explains a good setup, a bad password, a wrong URL and an unreachable host', async () => {
-  const runtime = createConnectorRuntime({ clock });
-  const ok = await qualysCredentialCheck.test(qualysConfig(), runtime, {});
-  assert.equal(ok.ok, true, ok.message);
-  const bad = await qualysCredentialCheck.test(qualysConfig({ password: 'nope-nope' }), runtime, {});
-  assert.equal(bad.problem, 'bad_secret');
-  assert.match(bad.message, /QUALYS_PASSWORD/);
-  const wrong = await qualysCredentialCheck.test(
-    qualysConfig({ url: `${qualys.url}/not-qualys` }),
-    runtime,
-    {},
-  );
-  assert.equal(wrong.problem, 'wrong_url');
-  const down = await qualysCredentialCheck.test(qualysConfig({ url: 'http://127.0.0.1:9' }), runtime, {});
-  assert.equal(down.problem, 'unreachable');
+describe('Qualys credential check', () => {
+  useQualys();
+
+  it('connectors test: explains a good setup, a bad password, a wrong URL and an unreachable host', async () => {
+    const runtime = createConnectorRuntime({ clock });
+    const ok = await qualysCredentialCheck.test(qualysConfig(), runtime, {});
+    assert.equal(ok.ok, true, ok.message);
+    const bad = await qualysCredentialCheck.test(qualysConfig({ password: 'nope-nope' }), runtime, {});
+    assert.equal(bad.problem, 'bad_secret');
+    assert.match(bad.message, /QUALYS_PASSWORD/);
+    const wrong = await qualysCredentialCheck.test(
+      qualysConfig({ url: `${qualys.url}/not-qualys` }),
+      runtime,
+      {},
+    );
+    assert.equal(wrong.problem, 'wrong_url');
+    const down = await qualysCredentialCheck.test(qualysConfig({ url: 'http://127.0.0.1:9' }), runtime, {});
+    assert.equal(down.problem, 'unreachable');
+  });
 });
