@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ConnectorsConfig } from '../config/connectors.js';
 import { ArxError } from '../core/errors.js';
 import { defineOperations, type Operation } from '../governance/catalog.js';
 import type { Credentials } from '../governance/credentials.js';
@@ -141,12 +140,4 @@ export async function registerBuiltinConnectors(
     connectors.push(connector);
   }
   return connectors;
-}
-
-/** `connectors.<name>` of arx.yaml as a plain record, for credential resolution. */
-export function connectorConfig(
-  connectors: ConnectorsConfig | undefined,
-  name: string,
-): Record<string, unknown> | undefined {
-  return (connectors as Record<string, Record<string, unknown> | undefined> | undefined)?.[name];
 }
