@@ -10,8 +10,8 @@ import { round } from '../lib/progress.js';
 
 /**
  * The child process of the gate scenario, on one store:
- * (1) overhead: `gate.execute` of a read that policy allows, whose handler waits 1 ms as the fastest tool
- *     answer would; per call, the call's time minus the handler's own — what the gate adds to a call;
+ * (1) overhead: `gate.execute` of a read that policy allows, whose handler waits 10 ms (a tenth of a
+ *     typical SaaS answer); per call, the call’s time minus the handler’s own — what the gate adds to a call;
  * (2) floor: the same read with a handler that does nothing (decision + the intent made durable);
  * (3) write: an allowed write with a handler that does nothing (the kill switch read afresh, and the intent
  *     durable before the handler may start);
